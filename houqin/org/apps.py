@@ -6,3 +6,6 @@ class OrgConfig(AppConfig):
     name = "houqin.org"
     label = "org"
     verbose_name = _("Schools and people")
+
+    def ready(self):
+        from . import navigation  # noqa: F401

@@ -1,2 +1,4 @@
+from . import urls_import, urls_pages
+
 app_name = "org"
-urlpatterns: list = []
+urlpatterns = urls_pages.urlpatterns + urls_import.urlpatterns

@@ -1,0 +1,1 @@
+"""The org app's menu entries (registered when the app is ready)."""
