@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "houqin.core",
     "houqin.org",
 ]
+if TESTING:
+    INSTALLED_APPS.append("houqin.testdocs")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TestDocsConfig(AppConfig):
+    name = "houqin.testdocs"
+    label = "testdocs"
