@@ -27,7 +27,7 @@ demo: migrate
 
 # The whole suite on SQLite (browser tests included when Chromium can be installed).
 test: install browser
-	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
+	HOUQIN_TESTDOCS=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
@@ -57,7 +57,7 @@ format: install
 
 # Re-extract messages, fill zh-hant from zh-hans where it is empty, and compile catalogues.
 messages: install
-	$(BIN)/python manage.py i18n_sync
+	$(BIN)/python scripts/i18n_sync.py
 
 # Fetch the front-end libraries from the npm registry into static/vendor/.
 vendor:

@@ -1,5 +1,18 @@
-"""The REST API: one router per app, schema at /api/schema/, docs at /api/docs/."""
+"""The REST API: one router per app, schema at /api/schema/, docs at /api/docs/.
 
+URL names: ``api:token``, ``api:schema``, ``api:docs``, and per app ``api:<app>:<basename>-list``
+/ ``-detail`` (e.g. ``api:org:room-list``). A module adds its router here under its own prefix.
+"""
+
+from django.urls import include, path
+
+from houqin.core.api import DocsView, SchemaView, TokenView
+from houqin.org.api import router as org_router
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = [
+    path("token/", TokenView.as_view(), name="token"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    path("org/", include((org_router.urls, "org"))),
+]

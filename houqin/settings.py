@@ -61,7 +61,8 @@ INSTALLED_APPS = [
     "houqin.core",
     "houqin.org",
 ]
-if TESTING:
+if TESTING or env_bool("HOUQIN_TESTDOCS"):
+    # A tiny document type that exercises core's machinery in tests (never in production).
     INSTALLED_APPS.append("houqin.testdocs")
 
 MIDDLEWARE = [
@@ -122,6 +123,12 @@ AUTH_USER_MODEL = "org.User"
 HOUQIN_TENANT_MODEL = "org.School"
 # Resolves who the acting user is in the current school (see core.scoping).
 HOUQIN_ACCESS_RESOLVER = "houqin.org.access.access_for"
+# Limits "user" choices in forms and filters to the members of the current school.
+HOUQIN_USER_CHOICES = "houqin.org.filters.member_users"
+# Base of absolute links in e-mails and group-bot messages, e.g. https://houqin.example.edu.cn
+HOUQIN_SITE_URL = os.environ.get("HOUQIN_SITE_URL", "")
+# The installation's name above the login form (a district's, say); empty: the school's name.
+HOUQIN_SITE_NAME = os.environ.get("HOUQIN_SITE_NAME", "")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -235,15 +242,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("HOUQIN_FROM_EMAIL", "houqin@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes "not logged in" a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["houqin.core.api.RestrictedPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["houqin.core.api_policy.RestrictedPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "houqin.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "houqin.core.api_policy.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Houqin API",

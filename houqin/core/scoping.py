@@ -51,6 +51,11 @@ def perm_name(model: type[models.Model], action: str) -> str:
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
+def is_tenant(model: type[models.Model]) -> bool:
+    """Is ``model`` the tenant itself (the school)?"""
+    return model._meta.label == settings.HOUQIN_TENANT_MODEL
+
+
 def is_tenant_model(model: type[models.Model]) -> bool:
     try:
         model._meta.get_field("school")
@@ -67,7 +72,10 @@ class RestrictedQuerySet(models.QuerySet):
         if not access.is_member:
             return self.none()
         qs = self
-        if is_tenant_model(self.model):
+        if is_tenant(self.model):
+            # The tenant itself: only the current school, whatever the permission.
+            qs = qs.filter(pk=access.school_id)
+        elif is_tenant_model(self.model):
             qs = qs.filter(school_id=access.school_id)
         if access.has_perm(perm_name(self.model, action)):
             return qs

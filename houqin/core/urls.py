@@ -1,14 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .views import shell
 from .views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", shell.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/", shell.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
+    path("school/switch/", shell.switch_school, name="switch_school"),
     path("", include("houqin.core.urls_approvals")),
     path("", include("houqin.core.urls_notify")),
 ]

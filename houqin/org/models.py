@@ -25,6 +25,7 @@ class District(TimeStampedModel):
     """An education bureau (教育局) that runs one installation for many schools."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("district")

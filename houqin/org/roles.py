@@ -66,6 +66,14 @@ ROLE_PERMISSIONS.update(
 )
 
 
+# Core's document machinery: who reads every approval flow, who configures policies.
+_APPROVAL_ADMIN = _perms(["view", "add", "change", "delete"], ("approvalpolicy", "approvalstep", "delegation"), app="core")
+for _role in (Role.DIRECTOR, Role.PRINCIPAL, Role.AUDITOR, Role.DISTRICT_OFFICER):
+    ROLE_PERMISSIONS[_role] |= {"core.view_approvalflow", "core.view_approvalpolicy", "core.view_approvalstep"}
+ROLE_PERMISSIONS[Role.DIRECTOR] |= _APPROVAL_ADMIN
+ROLE_PERMISSIONS[Role.PRINCIPAL] |= _APPROVAL_ADMIN
+
+
 def grant(role: str, perms) -> None:
     """Let a module add permissions to a role (call from ``AppConfig.ready``)."""
     ROLE_PERMISSIONS[role] |= set(perms)

@@ -41,3 +41,9 @@ def test_qr_tokens_are_unique_and_unguessable(school):
     tokens = {r.qr_token for r in rooms}
     assert len(tokens) == 20
     assert all(len(t) >= 20 for t in tokens)
+
+
+def test_director_sees_only_their_own_school_not_every_school(school, other_school, director):
+    from houqin.org.models import School
+
+    assert list(School.objects.restrict(director, "view")) == [school]

@@ -1,0 +1,125 @@
+"""The registry of document types: label, number prefix, default approval steps, handlers.
+
+A module registers each of its document types once, in its ``AppConfig.ready``::
+
+    documents.register(DocumentType(
+        doc_type="purchasing.purchaserequest", label=_("Purchase request"), prefix="CG",
+        default_steps=(StepSpec(kind="department_head"),
+                       StepSpec(kind="role", role="director", min_amount=Decimal("5000"))),
+        on_approved=services.approval_granted, on_rejected=services.approval_refused,
+        on_returned=services.approval_returned,
+    ))
+
+Approval handlers are called inside the approval's transaction as
+``on_approved(obj, *, flow, by)``, ``on_rejected(obj, *, flow, by, reason)`` and
+``on_returned(obj, *, flow, by, reason)``; they typically move the document's state with
+``machine.perform(obj, "approve", by=by, system=True)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import import_module
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One approval step of a default policy (see ``houqin.core.models.ApprovalStep``)."""
+
+    kind: str  # "role" or "department_head"
+    role: str = ""
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    collective_decision: bool = False
+    fallback_role: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    doc_type: str
+    label: str
+    prefix: str = ""
+    # Used to create a school's policy the first time a document of this type is submitted.
+    default_steps: tuple[StepSpec, ...] = ()
+    on_approved: Callable | None = field(default=None, compare=False)
+    on_rejected: Callable | None = field(default=None, compare=False)
+    on_returned: Callable | None = field(default=None, compare=False)
+
+
+_TYPES: dict[str, DocumentType] = {}
+
+
+def register(document_type: DocumentType) -> DocumentType:
+    _TYPES[document_type.doc_type] = document_type
+    return document_type
+
+
+def get(doc_type: str) -> DocumentType | None:
+    return _TYPES.get(doc_type)
+
+
+def all_types() -> list[DocumentType]:
+    return sorted(_TYPES.values(), key=lambda t: t.doc_type)
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(t.doc_type, t.label) for t in all_types()]
+
+
+def label_for(doc_type: str) -> str:
+    registered = _TYPES.get(doc_type)
+    return str(registered.label) if registered else doc_type
+
+
+def doc_type_of(obj_or_model) -> str:
+    """The document type key: ``approval_doc_type`` if the model sets one, else app.model."""
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    explicit = getattr(model, "approval_doc_type", "")
+    if isinstance(explicit, str) and explicit:
+        return explicit
+    opts = model._meta
+    return f"{opts.app_label}.{opts.model_name}"
+
+
+def _optional(module: str, attr: str):
+    """``module.attr`` when another part of core provides it, else None."""
+    try:
+        mod = import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+    return getattr(mod, attr, None)
+
+
+def record_on_timeline(
+    obj: models.Model, *, by, kind: str, text="", from_state="", to_state="", data=None
+):
+    """Write a timeline entry when the timeline is installed (houqin.core.timeline.record)."""
+    record = _optional("houqin.core.timeline", "record")
+    if record is None:
+        return None
+    return record(
+        obj, by=by, kind=kind, text=str(text), from_state=from_state, to_state=to_state, data=data
+    )
+
+
+def notify_users(*, school, recipients, title, body="", url="", category="approvals", level="info"):
+    """Send a notification when notifications are installed (houqin.core.notify.notify)."""
+    notify = _optional("houqin.core.notify", "notify")
+    if notify is None or not recipients:
+        return None
+    return notify(
+        recipients=recipients,
+        title=title,
+        body=body,
+        url=url,
+        category=category,
+        school=school,
+        level=level,
+    )

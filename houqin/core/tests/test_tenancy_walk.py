@@ -1,0 +1,187 @@
+"""Walk every URL pattern (pages and API) as every role of school A, and anonymously.
+
+- No object of school B is reachable: URLs naming a school-B object answer 403/404/405 to
+  every role of school A, for GET and POST, and the object is unchanged afterwards.
+- No page or API list of school A shows school B's data (school B's records carry a marker
+  that must not appear in any response, exports included).
+- Anonymous users reach only the login pages and the public surfaces of SPEC §2.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from houqin import factories as f
+from houqin.org import models as org
+from houqin.org.roles import Role
+
+MARKER = "乙校专属"
+# URL names anonymous users may reach (login pages; public surfaces of SPEC §2 as they come).
+PUBLIC = {
+    "login", "admin:login", "set_language", "api:token", "api:schema", "api:docs",
+    "javascript-catalog",
+}
+# Parameters with fixed sample values (not object ids).
+FIXED = {"format": "json", "kind": "places", "lang": "zh-hans"}
+
+
+def walk(resolvers, prefix=""):
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", entry
+
+
+def params_of(pattern: URLPattern) -> list[str]:
+    regex = pattern.pattern.regex
+    return list(regex.groupindex)
+
+
+def model_of(pattern: URLPattern):
+    cb = pattern.callback
+    for holder in (getattr(cb, "view_class", None), getattr(cb, "cls", None)):
+        if holder is None:
+            continue
+        model = getattr(holder, "model", None)
+        if model is None and getattr(holder, "queryset", None) is not None:
+            model = holder.queryset.model
+        if model is not None:
+            return model
+    return None
+
+
+def all_routes():
+    seen = set()
+    for name, pattern in walk(get_resolver().url_patterns):
+        if name.startswith("admin:") and name != "admin:login":
+            continue  # the admin is for superusers only and checks is_staff itself
+        key = (name, tuple(params_of(pattern)))
+        if key not in seen:
+            seen.add(key)
+            yield name, pattern
+
+
+@pytest.fixture
+def two_schools(db):
+    a = f.SchoolFactory(code="a", name="甲中学")
+    b = f.SchoolFactory(code="b", name=f"{MARKER}乙中学")
+    objects = {}
+    for school, tag in ((a, "甲"), (b, MARKER)):
+        room = f.RoomFactory(
+            floor__building__campus__school=school,
+            floor__building__campus__name=f"{tag}校区",
+            floor__building__name=f"{tag}楼",
+            name=f"{tag}教室",
+        )
+        dept = f.DepartmentFactory(school=school, name=f"{tag}处")
+        company = f.CompanyFactory(school=school, name=f"{tag}物业")
+        klass = f.SchoolClassFactory(school=school)
+        year = org.AcademicYear.objects.create(
+            school=school, name=f"{tag}2026", start_date="2026-09-01", end_date="2027-08-31"
+        )
+        term = org.Term.objects.create(
+            school=school, year=year, number=1, name=f"{tag}学期", start_date="2026-09-01", end_date="2027-01-24"
+        )
+        holiday = org.Holiday.objects.create(
+            school=school, name=f"{tag}假期", start_date="2026-10-01", end_date="2026-10-07"
+        )
+        person = f.member(school, "staff", department=dept, full_name=f"{tag}老师", username=f"p-{school.code}")
+        objects[school.code] = {
+            org.School: school, org.Room: room, org.Floor: room.floor, org.Building: room.floor.building,
+            org.Campus: room.floor.building.campus, org.Department: dept, org.Company: company,
+            org.SchoolClass: klass, org.AcademicYear: year, org.Term: term, org.Holiday: holiday,
+            org.Membership: person.memberships.get(), org.User: person,
+        }
+    users = {role: f.member(a, role, username=f"a-{role}") for role in Role.values}
+    return a, b, objects, users
+
+
+def sample_kwargs(pattern, obj_by_model, model):
+    """kwargs for reversing ``pattern`` naming school-B objects; None when not derivable."""
+    kwargs = {}
+    for param in params_of(pattern):
+        if param in FIXED:
+            kwargs[param] = FIXED[param]
+        elif param in ("app_label", "model"):
+            room = obj_by_model[org.Room]
+            kwargs[param] = room._meta.app_label if param == "app_label" else room._meta.model_name
+        elif param in ("pk", "id", "object_id"):
+            target = model or org.Room
+            obj = obj_by_model.get(target)
+            if obj is None:
+                return None
+            kwargs[param] = obj.pk
+        elif param == "token" or param.endswith("_token"):
+            kwargs[param] = obj_by_model[org.Room].qr_token
+        else:
+            return None
+    return kwargs
+
+
+def test_no_object_of_another_school_is_reachable_by_any_role(client, two_schools):
+    a, b, objects, users = two_schools
+    checked = 0
+    for name, pattern in all_routes():
+        params = params_of(pattern)
+        if not [p for p in params if p not in FIXED]:
+            continue
+        model = model_of(pattern)
+        kwargs = sample_kwargs(pattern, objects["b"], model)
+        if kwargs is None:
+            continue
+        url = reverse(name, kwargs=kwargs)
+        target = objects["b"].get(model or org.Room)
+        for role, user in users.items():
+            client.force_login(user)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code in (403, 404, 405), (
+                    f"{role} {method.upper()} {url} ({name}) answered {response.status_code}"
+                )
+            if target is not None:
+                assert type(target).objects.filter(pk=target.pk).exists(), f"{url} deleted {target}"
+            checked += 1
+    assert checked > 0
+
+
+def _body(response):
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def test_no_list_or_page_shows_another_schools_data(client, two_schools):
+    a, b, objects, users = two_schools
+    pages = [(n, p) for n, p in all_routes() if not [x for x in params_of(p) if x not in FIXED]]
+    assert pages
+    for role, user in users.items():
+        client.force_login(user)
+        for name, pattern in pages:
+            kwargs = {k: FIXED[k] for k in params_of(pattern)}
+            url = reverse(name, kwargs=kwargs)
+            for query in ("", "?export=csv"):
+                response = client.get(url + query)
+                if response.status_code >= 300:
+                    continue
+                assert MARKER not in _body(response), f"{role} sees school B data at {url}{query}"
+
+
+def test_anonymous_users_reach_only_the_login_and_public_pages(client, two_schools):
+    a, b, objects, users = two_schools
+    for name, pattern in all_routes():
+        kwargs = sample_kwargs(pattern, objects["a"], model_of(pattern))
+        if kwargs is None:
+            continue
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        if name in PUBLIC:
+            continue
+        location = response.headers.get("Location", "")
+        assert response.status_code in (401, 403, 404, 405) or (
+            response.status_code == 302 and re.search(r"/(admin/)?login/", location)
+        ), f"anonymous GET {url} ({name}) answered {response.status_code} {location}"
