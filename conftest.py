@@ -5,6 +5,20 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english(request, settings):
+    """Tests read messages in the source language (English) unless marked ``chinese``;
+    the Chinese default and catalogues have tests of their own."""
+    if request.node.get_closest_marker("chinese"):
+        yield
+        return
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def school(db):
     from houqin.factories import SchoolFactory

@@ -59,7 +59,7 @@ def wecom_payload(*, title: str, body: str = "", url: str = "") -> dict:
     if body:
         lines.append(body)
     if url:
-        lines.append(f"[{_('Open in Houqin')}]({absolute_url(url)})")
+        lines.append("[{}]({})".format(_("Open in Houqin"), absolute_url(url)))
     return {
         "msgtype": "markdown",
         "markdown": {"content": _clip_utf8("\n".join(lines), WECOM_MAX_BYTES)},
@@ -71,7 +71,7 @@ def dingtalk_payload(*, title: str, body: str = "", url: str = "") -> dict:
     if body:
         parts.append(body)
     if url:
-        parts.append(f"[{_('Open in Houqin')}]({absolute_url(url)})")
+        parts.append("[{}]({})".format(_("Open in Houqin"), absolute_url(url)))
     return {"msgtype": "markdown", "markdown": {"title": title, "text": "\n\n".join(parts)}}
 
 

@@ -101,7 +101,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def template_response(importer: type[Importer]) -> HttpResponse:
-    return xlsx_response(template_xlsx(importer), f"{importer.title}-{_('template')}.xlsx")
+    return xlsx_response(template_xlsx(importer), "{}-{}.xlsx".format(importer.title, _("template")))
 
 
 class ImportView(LoginRequiredMixin, View):
@@ -162,7 +162,7 @@ class ImportView(LoginRequiredMixin, View):
             raise
         report_url = ""
         if result.errors:
-            name = f"{self.importer_class.title}-{_('errors')}.xlsx"
+            name = "{}-{}.xlsx".format(self.importer_class.title, _("errors"))
             token = store_report(request, error_report_xlsx(result), name)
             report_url = reverse(self.report_url_name, args=[token]) if self.report_url_name else ""
         return render(

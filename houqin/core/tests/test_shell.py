@@ -173,6 +173,7 @@ def test_school_switch_needs_a_post(client, teacher, school):
     assert client.get(reverse("switch_school"), {"school": school.pk}).status_code == 405
 
 
+@pytest.mark.chinese
 def test_language_switch_changes_the_page_language(client, teacher):
     client.force_login(teacher)
     assert '<html lang="zh-hans">' in client.get("/").content.decode()
