@@ -166,6 +166,7 @@ LANGUAGE_COOKIE_NAME = "houqin_language"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("HOUQIN_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
