@@ -162,3 +162,26 @@ def test_load_demo_command_prints_every_demo_login(db):
     for login in DEMO_LOGINS:
         assert login.username in printed and login.full_name in printed
     assert DEMO_PASSWORD in printed
+
+
+@pytest.mark.chinese
+def test_each_demo_login_reaches_a_home_page_with_its_to_do_inbox_and_navigation(demo, client):
+    from django.urls import reverse
+
+    menus = {}
+    for login in DEMO_LOGINS:
+        client.force_login(User.objects.get(username=login.username))
+        response = client.get(reverse("home"))
+        assert response.status_code == 200, login.username
+        html = response.content.decode()
+        assert "我的待办" in html, login.username
+        menus[login.username] = [
+            item.url_name for _, items in response.context["nav_menu"] for item, _ in items
+        ]
+        assert "home" in menus[login.username], login.username
+    # Navigation follows the role: the director manages rooms, a guard does not see people.
+    assert "org:room_add" not in menus["guard"]
+    assert "org:member_list" in menus["director"]
+    assert "org:member_list" not in menus["guard"]
+    assert "org:import_staff" in menus["director"]
+    assert "org:import_staff" not in menus["teacher"]
