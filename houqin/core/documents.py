@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 
 from django.db import models
 
@@ -86,34 +85,23 @@ def doc_type_of(obj_or_model) -> str:
     return f"{opts.app_label}.{opts.model_name}"
 
 
-def _optional(module: str, attr: str):
-    """``module.attr`` when another part of core provides it, else None."""
-    try:
-        mod = import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-    return getattr(mod, attr, None)
-
-
 def record_on_timeline(
     obj: models.Model, *, by, kind: str, text="", from_state="", to_state="", data=None
 ):
-    """Write a timeline entry when the timeline is installed (houqin.core.timeline.record)."""
-    record = _optional("houqin.core.timeline", "record")
-    if record is None:
-        return None
+    """Write a timeline entry for a document (imported late: the timeline imports the models)."""
+    from houqin.core.timeline import record
+
     return record(
         obj, by=by, kind=kind, text=str(text), from_state=from_state, to_state=to_state, data=data
     )
 
 
 def notify_users(*, school, recipients, title, body="", url="", category="approvals", level="info"):
-    """Send a notification when notifications are installed (houqin.core.notify.notify)."""
-    notify = _optional("houqin.core.notify", "notify")
-    if notify is None or not recipients:
+    """Notify the people a document now waits for (in-app at once, other channels after commit)."""
+    if not recipients:
         return None
+    from houqin.core.notify import notify
+
     return notify(
         recipients=recipients,
         title=title,
