@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install migrate demo serve test test-postgres e2e browser lint format messages vendor bench clean
+.PHONY: install migrate demo serve test test-postgres e2e browser lint format messages vendor clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,9 +62,6 @@ messages: install
 # Fetch the front-end libraries from the npm registry into static/vendor/.
 vendor:
 	bash scripts/vendor.sh
-
-bench: install
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles
