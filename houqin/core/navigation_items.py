@@ -14,7 +14,13 @@ navigation.register(NavItem(section="home", label=_("Home"), url_name="home", ic
 
 
 navigation.register(
-    NavItem(section="home", label=_("My approvals"), url_name="approval_inbox", icon="checklist", order=10)
+    NavItem(
+        section="home",
+        label=_("My approvals"),
+        url_name="approval_inbox",
+        icon="checklist",
+        order=10,
+    )
 )
 navigation.register(
     NavItem(
@@ -23,5 +29,35 @@ navigation.register(
         url_name="notification_list",
         icon="bell",
         order=20,
+    )
+)
+navigation.register(
+    NavItem(
+        section="home",
+        label=_("Delegations"),
+        url_name="delegation_list",
+        icon="arrows-exchange",
+        order=30,
+    )
+)
+# School-wide settings, filed under "School" after the registers.
+navigation.register(
+    NavItem(
+        section="org",
+        label=_("Approval policies"),
+        url_name="approval_policy_list",
+        perm="core.change_approvalpolicy",
+        icon="list-check",
+        order=990,
+    )
+)
+navigation.register(
+    NavItem(
+        section="org",
+        label=_("Notification channels"),
+        url_name="channel_list",
+        perm="core.view_schoolchannel",
+        icon="robot",
+        order=991,
     )
 )

@@ -1,8 +1,9 @@
-"""URLs of the timeline, attachments, change history and notifications (no namespace)."""
+"""URLs of the timeline, attachments, change history, notifications and the school's
+notification channels (no namespace)."""
 
 from django.urls import path
 
-from .views import history, notifications, timeline
+from .views import channels, history, notifications, timeline
 
 urlpatterns = [
     path(
@@ -35,5 +36,22 @@ urlpatterns = [
         "notifications/preferences/",
         notifications.notification_preferences,
         name="notification_preferences",
+    ),
+    path("notifications/channels/", channels.ChannelListView.as_view(), name="channel_list"),
+    path("notifications/channels/add/", channels.ChannelEditView.as_view(), name="channel_add"),
+    path(
+        "notifications/channels/<int:pk>/edit/",
+        channels.ChannelEditView.as_view(),
+        name="channel_edit",
+    ),
+    path(
+        "notifications/channels/<int:pk>/delete/",
+        channels.ChannelDeleteView.as_view(),
+        name="channel_delete",
+    ),
+    path(
+        "notifications/channels/<int:pk>/test/",
+        channels.ChannelTestView.as_view(),
+        name="channel_test",
     ),
 ]

@@ -73,6 +73,10 @@ for _role in (Role.DIRECTOR, Role.PRINCIPAL, Role.AUDITOR, Role.DISTRICT_OFFICER
 ROLE_PERMISSIONS[Role.DIRECTOR] |= _APPROVAL_ADMIN
 ROLE_PERMISSIONS[Role.PRINCIPAL] |= _APPROVAL_ADMIN
 
+# The school's notification channels (group bots, shared mailboxes): the director sets them up.
+ROLE_PERMISSIONS[Role.DIRECTOR] |= _perms(["view", "add", "change", "delete"], ("schoolchannel",), app="core")
+ROLE_PERMISSIONS[Role.PRINCIPAL] |= {"core.view_schoolchannel"}
+
 
 def grant(role: str, perms) -> None:
     """Let a module add permissions to a role (call from ``AppConfig.ready``)."""

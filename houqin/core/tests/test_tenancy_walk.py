@@ -21,7 +21,12 @@ from houqin.org.roles import Role
 MARKER = "乙校专属"
 # URL names anonymous users may reach (login pages; public surfaces of SPEC §2 as they come).
 PUBLIC = {
-    "login", "admin:login", "set_language", "api:token", "api:schema", "api:docs",
+    "login",
+    "admin:login",
+    "set_language",
+    "api:token",
+    "api:schema",
+    "api:docs",
     "javascript-catalog",
 }
 # Views whose object type the walk cannot read off the view class, by URL-name prefix.
@@ -31,7 +36,12 @@ PARAM_MODELS = {
     "notification_": "core.Notification",
 }
 # Parameters with fixed sample values (not object ids).
-FIXED = {"format": "json", "kind": "places", "lang": "zh-hans"}
+FIXED = {
+    "format": "json",
+    "kind": "places",
+    "lang": "zh-hans",
+    "doc_type": "testdocs.samplerequest",
+}
 
 
 def walk(resolvers, prefix=""):
@@ -96,40 +106,75 @@ def two_schools(db):
             school=school, name=f"{tag}2026", start_date="2026-09-01", end_date="2027-08-31"
         )
         term = org.Term.objects.create(
-            school=school, year=year, number=1, name=f"{tag}学期", start_date="2026-09-01", end_date="2027-01-24"
+            school=school,
+            year=year,
+            number=1,
+            name=f"{tag}学期",
+            start_date="2026-09-01",
+            end_date="2027-01-24",
         )
         holiday = org.Holiday.objects.create(
             school=school, name=f"{tag}假期", start_date="2026-10-01", end_date="2026-10-07"
         )
-        person = f.member(school, "staff", department=dept, full_name=f"{tag}老师", username=f"p-{school.code}")
-        flow, attachment, notification = _documents(school, room, person, tag)
+        person = f.member(
+            school, "staff", department=dept, full_name=f"{tag}老师", username=f"p-{school.code}"
+        )
+        extra = _documents(school, room, person, tag)
         objects[school.code] = {
-            flow._meta.model: flow, attachment._meta.model: attachment,
-            notification._meta.model: notification,
-            org.School: school, org.Room: room, org.Floor: room.floor, org.Building: room.floor.building,
-            org.Campus: room.floor.building.campus, org.Department: dept, org.Company: company,
-            org.SchoolClass: klass, org.AcademicYear: year, org.Term: term, org.Holiday: holiday,
-            org.Membership: person.memberships.get(), org.User: person,
+            **{type(obj): obj for obj in extra},
+            org.School: school,
+            org.Room: room,
+            org.Floor: room.floor,
+            org.Building: room.floor.building,
+            org.Campus: room.floor.building.campus,
+            org.Department: dept,
+            org.Company: company,
+            org.SchoolClass: klass,
+            org.AcademicYear: year,
+            org.Term: term,
+            org.Holiday: holiday,
+            org.Membership: person.memberships.get(),
+            org.User: person,
         }
     users = {role: f.member(a, role, username=f"a-{role}") for role in Role.values}
     return a, b, objects, users
 
 
 def _documents(school, room, person, tag):
-    """An approval flow, a timeline attachment and a notification belonging to ``school``."""
+    """Core's per-school records: an approval flow, a timeline attachment, a notification, a
+    delegation and a notification channel."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from houqin.core import notify, timeline
+    from houqin.core.models import Delegation, SchoolChannel
     from houqin.testdocs import testing
 
     people = testing.make_people(school, prefix=f"doc{school.code}-")
     testing.purchase_policy(school)
     request, flow = testing.submitted(people, "800", title=f"{tag}采购")
     entry = timeline.attach(
-        room, by=person, files=[SimpleUploadedFile(f"{tag}.txt", f"{tag} note".encode(), "text/plain")]
+        room,
+        by=person,
+        files=[SimpleUploadedFile(f"{tag}.txt", f"{tag} note".encode(), "text/plain")],
     )
     note = notify.notify(recipients=[person], title=f"{tag}通知", school=school)[0]
-    return flow, entry.attachments.get(), note
+    today = timezone.localdate()
+    delegation = Delegation.objects.create(
+        school=school,
+        from_user=people.head,
+        to_user=person,
+        start_date=today,
+        end_date=today,
+        note=f"{tag}代批",
+    )
+    channel = SchoolChannel.objects.create(
+        school=school,
+        name=f"{tag}群",
+        kind="wecom",
+        webhook_url=f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-{school.code}",
+    )
+    return flow, entry.attachments.get(), note, delegation, channel
 
 
 def sample_kwargs(pattern, obj_by_model, model):
