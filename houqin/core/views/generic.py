@@ -266,6 +266,11 @@ class ObjectDetailView(ScopedViewMixin, View):
             "delete_url": self.route("delete", obj.pk)
             if can(request.user, "delete", obj)
             else None,
+            "history_url": reverse(
+                "object_history", args=[obj._meta.app_label, obj._meta.model_name, obj.pk]
+            )
+            if hasattr(type(obj), "history")
+            else None,
             **self.get_extra_context(obj),
         }
         return render(request, self.template_name, context)

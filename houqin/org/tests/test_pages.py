@@ -645,3 +645,16 @@ def test_delete_refusal_names_what_still_uses_the_object(client, director, floor
     text = " ".join(str(m) for m in response.context["messages"])
     assert str(Building._meta.verbose_name) in text
     assert Campus.objects.filter(pk=floor.building.campus.pk).exists()
+
+
+
+def test_room_detail_links_to_its_change_history_showing_a_rename(client, director, floor):
+    client.force_login(director)
+    client.post(reverse("org:room_add"), room_post(floor, name="旧名称"))
+    room = Room.objects.get(number="201")
+    client.post(reverse("org:room_edit", args=[room.pk]), room_post(floor, name="新名称"))
+    detail = client.get(reverse("org:room_detail", args=[room.pk])).content.decode()
+    history_url = reverse("object_history", args=["org", "room", room.pk])
+    assert history_url in detail
+    history = client.get(history_url).content.decode()
+    assert "旧名称" in history and "新名称" in history
