@@ -15,22 +15,30 @@ from .models import Membership, RoleAssignment, User
 from .roles import Role, permissions_for
 
 
+def roles_beyond(by, school, codes: Iterable[str]) -> list[str]:
+    """The roles among ``codes`` that would give more rights than ``by`` holds in ``school``.
+
+    Nobody hands out rights they do not have themselves (a clerk cannot make a principal); the
+    member form, the API and the staff import all ask this one question."""
+    access = access_for(by, school)
+    if access.is_superuser:
+        return []
+    return [code for code in codes if not permissions_for([code]) <= access.perms]
+
+
 def _check_roles(by, school, roles: Iterable[str]) -> list[str]:
     """Known role codes, and none that would give more than the granting person holds."""
     codes = sorted(set(roles))
     unknown = [code for code in codes if code not in Role.values]
     if unknown:
         raise DomainError(_("Unknown role: %(roles)s.") % {"roles": ", ".join(unknown)})
-    access = access_for(by, school)
-    if not access.is_superuser:
-        # Nobody hands out rights they do not have themselves (a clerk cannot make a principal).
-        too_much = [code for code in codes if not permissions_for([code]) <= access.perms]
-        if too_much:
-            labels = ", ".join(str(Role(code).label) for code in too_much)
-            raise PermissionDenied(
-                _("You cannot grant a role with rights you do not have: %(roles)s.")
-                % {"roles": labels}
-            )
+    too_much = roles_beyond(by, school, codes)
+    if too_much:
+        labels = ", ".join(str(Role(code).label) for code in too_much)
+        raise PermissionDenied(
+            _("You cannot grant a role with rights you do not have: %(roles)s.")
+            % {"roles": labels}
+        )
     return codes
 
 

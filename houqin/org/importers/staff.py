@@ -13,6 +13,7 @@ from ..models import (
     User,
 )
 from ..roles import Role
+from ..services import roles_beyond
 from .common import (
     departments_by_name,
     match_key,
@@ -161,6 +162,13 @@ class StaffImporter(Importer):
                     % {"username": username},
                 )
         row.resolved["user"], row.resolved["membership"] = user, membership
+        beyond = roles_beyond(self.by, self.school, row.get("roles") or ())
+        if beyond:
+            row.error(
+                "roles",
+                _("You cannot grant a role with rights you do not have: %(roles)s.")
+                % {"roles": "、".join(str(role_label(code)) for code in beyond)},
+            )
         if row.get("department"):
             department = self.departments.get(match_key(row.get("department")))
             if department is None:

@@ -184,3 +184,12 @@ def test_role_changes_are_kept_in_the_change_history(school, director, departmen
     run(xlsx([HEADER, *changed]), school, director)
     removed = RoleAssignment.history.filter(role="director", history_type="-").get()
     assert removed.history_user == director
+
+
+def test_a_clerk_cannot_make_a_principal_through_the_staff_file(school, make_member, departments):
+    clerk = make_member(school, "clerk", username="clerk")
+    rows = [HEADER, ["2001", "钱校长", None, None, "", "", "校长", None]]
+    result = run(xlsx(rows), school, clerk)
+    assert not result.ok
+    assert [(e.row, e.key) for e in result.errors] == [(2, "roles")]
+    assert not User.objects.filter(username="2001").exists()
