@@ -3,91 +3,21 @@ write-only, and the masking used wherever a channel is shown."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 from django import forms
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from houqin.core import notify
+from houqin.core.channel_settings import (
+    BOT_KINDS,
+    EXAMPLES,
+    webhook_key,
+)
 from houqin.core.models import ChannelKind, SchoolChannel
 from houqin.core.views.generic import TenantModelForm
 
-BOT_KINDS = (ChannelKind.WECOM, ChannelKind.DINGTALK, ChannelKind.FEISHU)
-# kind -> (accepted hosts, path the key lives under, query parameter holding the key or None
-# when the key is the last path segment). Only these hosts are allowed, so the server never
-# posts to an address of the user's choosing (nor to the school's intranet).
-WEBHOOKS = {
-    ChannelKind.WECOM: (("qyapi.weixin.qq.com",), "/cgi-bin/webhook/send", "key"),
-    ChannelKind.DINGTALK: (("oapi.dingtalk.com",), "/robot/send", "access_token"),
-    ChannelKind.FEISHU: (
-        ("open.feishu.cn", "open.larksuite.com"),
-        "/open-apis/bot/v2/hook/",
-        None,
-    ),
-}
-EXAMPLES = {
-    ChannelKind.WECOM: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
-    ChannelKind.DINGTALK: "https://oapi.dingtalk.com/robot/send?access_token=…",
-    ChannelKind.FEISHU: "https://open.feishu.cn/open-apis/bot/v2/hook/…",
-}
-MASK = "••••"
-# Shorter values are not blanked out of error text: they would mangle ordinary words.
-MIN_SCRUB_LENGTH = 6
-
 capfirst_lazy = lazy(capfirst, str)
-
-
-def webhook_key(kind: str, url: str) -> str:
-    """The key part of a bot's webhook URL (``""`` when the URL is not that bot's)."""
-    if kind not in WEBHOOKS or not url:
-        return ""
-    hosts, path, param = WEBHOOKS[kind]
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return ""
-    if (
-        parts.scheme != "https"
-        or (parts.hostname or "").lower() not in hosts
-        or port not in (None, 443)
-        or parts.username
-        or parts.password
-    ):
-        return ""
-    if param is None:
-        if not parts.path.startswith(path):
-            return ""
-        key = parts.path[len(path) :]
-        return key if key and "/" not in key else ""
-    if parts.path != path:
-        return ""
-    values = parse_qs(parts.query).get(param, [])
-    return values[0] if len(values) == 1 else ""
-
-
-def masked_webhook(channel: SchoolChannel) -> str:
-    """``qyapi.weixin.qq.com ••••ab12``: the host and the key's last 4 characters, no more."""
-    if channel.kind == ChannelKind.EMAIL:
-        return channel.email
-    if not channel.webhook_url:
-        return ""
-    host = (urlsplit(channel.webhook_url).hostname or "").lower()
-    key = webhook_key(channel.kind, channel.webhook_url)
-    # A key of 8 characters or fewer would be half given away by its last 4.
-    tail = key[-4:] if len(key) > 8 else ""
-    return f"{host} {MASK}{tail}".strip()
-
-
-def scrub(text: str, channel: SchoolChannel) -> str:
-    """Error text with the channel's key and secret blanked (network errors quote the URL)."""
-    text = str(text or "")
-    for value in (webhook_key(channel.kind, channel.webhook_url), channel.secret):
-        if len(value) >= MIN_SCRUB_LENGTH:
-            text = text.replace(value, MASK)
-    return text
 
 
 def _field_label(name: str):

@@ -7,85 +7,20 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from houqin.core import errors, notify
-from houqin.core.channels import ChannelError, send_webhook
-from houqin.core.forms_channels import ChannelForm, masked_webhook, scrub
-from houqin.core.models import ChannelKind, Delivery, SchoolChannel
+from houqin.core.channel_settings import masked_webhook, scrub, send_test_message
+from houqin.core.forms_channels import ChannelForm
+from houqin.core.models import Delivery, SchoolChannel
 from houqin.core.scoping import can
 from houqin.core.views.generic import ObjectDeleteView, ObjectEditView, ScopedViewMixin
 
 PAGE_SIZE = 50
-
-# ---------------------------------------------------------------- service
-
-
-@dataclass(frozen=True)
-class ChannelTestOutcome:
-    ok: bool
-    error: str = ""
-
-
-def send_test_message(*, channel: SchoolChannel, by) -> ChannelTestOutcome:
-    """Post one test message through ``channel`` now and log it as a delivery."""
-    if not can(by, "change", channel):
-        raise errors.PermissionDenied()
-    school = channel.school
-    title = str(_("Test message from Houqin"))
-    body = str(
-        _(
-            "%(person)s sent this test from the channel settings of %(school)s. "
-            "It reached “%(channel)s”."
-        )
-        % {"person": by.get_full_name() or by.get_username(), "school": school, "channel": channel}
-    )
-    error = ""
-    # The outside call is made outside any transaction: a slow bot must not hold the database.
-    try:
-        if channel.kind == ChannelKind.EMAIL:
-            send_mail(title, body, None, [channel.email], fail_silently=False)
-        else:
-            send_webhook(
-                channel.kind,
-                webhook_url=channel.webhook_url,
-                secret=channel.secret,
-                title=title,
-                body=body,
-            )
-    except ChannelError as exc:
-        error = scrub(str(exc), channel)
-    except Exception as exc:  # noqa: BLE001 - any failure of a mail server is shown, not raised
-        error = scrub(f"{type(exc).__name__}: {exc}", channel)
-    _log_test(channel=channel, title=title, body=body, error=error)
-    return ChannelTestOutcome(ok=not error, error=error)
-
-
-@transaction.atomic
-def _log_test(*, channel, title, body, error) -> Delivery:
-    now = timezone.now()
-    # Finished at once (no next attempt), so the retry job never sends a test twice.
-    return Delivery.objects.create(
-        school_id=channel.school_id,
-        kind=channel.kind,
-        channel=channel,
-        target=channel.email if channel.kind == ChannelKind.EMAIL else "",
-        title=title,
-        body=body,
-        status=Delivery.Status.FAILED if error else Delivery.Status.SENT,
-        attempts=1,
-        last_error=error[:2000],
-        next_attempt_at=None,
-        sent_at=None if error else now,
-    )
-
 
 # ---------------------------------------------------------------- pages
 
