@@ -48,16 +48,23 @@ def _is_under(path: str, url: str) -> bool:
 
 @register.simple_tag(takes_context=True)
 def nav_active(context, url) -> str:
-    """Return "active" when the current page lies under ``url``."""
+    """Return "active" for the menu entry the current page belongs to: the one with the
+    longest URL the page lies under (so /approvals/policies/ is not "My approvals")."""
+    return "active" if url and url == _best_menu_url(context) else ""
+
+
+def _best_menu_url(context) -> str:
     path = getattr(context.get("request"), "path", "")
-    return "active" if _is_under(path, url) else ""
+    menu = context.get("nav_menu") or []
+    urls = [url for _section, entries in menu for _item, url in entries if _is_under(path, url)]
+    return max(urls, key=len, default="")
 
 
 @register.simple_tag(takes_context=True)
 def section_active(context, entries) -> str:
     """Return "active" when the page lies under one of a section's ``(item, url)`` entries."""
-    path = getattr(context.get("request"), "path", "")
-    return "active" if any(_is_under(path, url) for _item, url in entries) else ""
+    best = _best_menu_url(context)
+    return "active" if best and any(url == best for _item, url in entries) else ""
 
 
 @register.filter

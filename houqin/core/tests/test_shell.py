@@ -203,3 +203,12 @@ def test_htmx_requests_carry_the_csrf_token(client, teacher):
     client.force_login(teacher)
     html = client.get("/").content.decode()
     assert re.search(r"hx-headers='\{\"X-CSRFToken\": \"\w+\"\}'", html)
+
+
+def test_only_the_closest_menu_entry_is_highlighted(client, director):
+    client.force_login(director)
+    html = client.get(reverse("approval_policy_list")).content.decode()
+    policies = reverse("approval_policy_list")
+    inbox = reverse("approval_inbox")
+    assert f'class="dropdown-item active" href="{policies}"' in html
+    assert f'class="dropdown-item active" href="{inbox}"' not in html
