@@ -7,6 +7,7 @@ URL names: ``api:token``, ``api:schema``, ``api:docs``, and per app ``api:<app>:
 from django.urls import include, path
 
 from houqin.core.api import DocsView, SchemaView, TokenView
+from houqin.maintenance.api import router as maintenance_router
 from houqin.org.api import router as org_router
 
 app_name = "api"
@@ -15,4 +16,5 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path("org/", include((org_router.urls, "org"))),
+    path("maintenance/", include((maintenance_router.urls, "maintenance"))),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "houqin.core",
     "houqin.org",
+    "houqin.maintenance",
 ]
 if TESTING or env_bool("HOUQIN_TESTDOCS"):
     # A tiny document type that exercises core's machinery in tests (never in production).

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("houqin.core.urls")),
     path("org/", include("houqin.org.urls")),
+    path("", include("houqin.maintenance.urls")),
     path("api/", include("houqin.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

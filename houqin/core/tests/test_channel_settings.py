@@ -75,7 +75,7 @@ def test_director_sees_each_channel_with_kind_masked_address_and_last_delivery(
     assert "DingTalk group robot" in html
     assert "oapi.dingtalk.com ••••Z7Q1" in html
     assert "Failed" in html and "sign not match" in html
-    assert "maintenance" in html
+    assert "Repairs" in html
 
 
 def test_channel_list_never_shows_the_secret_or_the_whole_key(client, director, school):

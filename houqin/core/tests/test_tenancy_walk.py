@@ -21,6 +21,8 @@ from houqin.org.roles import Role
 MARKER = "乙校专属"
 # URL names anonymous users may reach (login pages; public surfaces of SPEC §2 as they come).
 PUBLIC = {
+    "maintenance:public_report",
+    "maintenance:public_thanks",
     "login",
     "admin:login",
     "set_language",
@@ -34,6 +36,7 @@ PARAM_MODELS = {
     "approval_": "core.ApprovalFlow",
     "attachment_": "core.Attachment",
     "notification_": "core.Notification",
+    "maintenance:workorder_": "maintenance.WorkOrder",
 }
 # Parameters with fixed sample values (not object ids).
 FIXED = {
@@ -41,6 +44,7 @@ FIXED = {
     "kind": "places",
     "lang": "zh-hans",
     "doc_type": "testdocs.samplerequest",
+    "action": "cancel",
 }
 
 
@@ -141,8 +145,8 @@ def two_schools(db):
 
 
 def _documents(school, room, person, tag):
-    """Core's per-school records: an approval flow, a timeline attachment, a notification, a
-    delegation and a notification channel."""
+    """Per-school records of core and the modules: an approval flow, a timeline attachment, a
+    notification, a delegation, a notification channel, a repair category and a work order."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
@@ -174,7 +178,13 @@ def _documents(school, room, person, tag):
         kind="wecom",
         webhook_url=f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-{school.code}",
     )
-    return flow, entry.attachments.get(), note, delegation, channel
+    from houqin.maintenance import services as repairs
+
+    category = repairs.ensure_categories(school)[0]
+    order = repairs.report(
+        school=school, by=person, room=room, category=category, description=f"{tag}漏水"
+    )
+    return flow, entry.attachments.get(), note, delegation, channel, category, order
 
 
 def sample_kwargs(pattern, obj_by_model, model):
@@ -204,7 +214,7 @@ def test_no_object_of_another_school_is_reachable_by_any_role(client, two_school
     checked = 0
     for name, pattern in all_routes():
         params = params_of(pattern)
-        if not [p for p in params if p not in FIXED]:
+        if name in PUBLIC or not [p for p in params if p not in FIXED]:
             continue
         model = model_of(pattern, name)
         if "pk" in params and "model" not in params:

@@ -1,0 +1,270 @@
+"""The repairs API (router "maintenance"): work orders and categories, with the pages' rules.
+
+Reading goes through ``restrict``; reporting and every action call ``services`` (which check
+who may), so a refusal is the same DomainError the pages show, answered as JSON.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id
+
+from . import filters
+from .models import PartUsage, RepairCategory, Source, Urgency, WorkOrder
+from .views import WORK_ORDER_RELATED
+
+
+def _services():
+    from houqin.maintenance import services
+
+    return services
+
+
+class RepairCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RepairCategory
+        fields = ["id", "code", "name", "order", "is_active"]
+
+
+class PartSerializer(serializers.ModelSerializer):
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PartUsage
+        fields = ["id", "name", "quantity", "unit", "unit_cost", "total"]
+
+
+class WorkOrderSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    room_label = serializers.SerializerMethodField()
+    assignee_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id", "number", "title", "description", "status", "urgency", "source",
+            "category", "category_name", "room", "room_label", "location_note",
+            "requester", "reporter_name", "assignee", "assignee_name", "company",
+            "duplicate_of", "hold_reason", "labour_minutes", "outside_cost", "rating",
+            "rating_comment", "created_at", "assigned_at", "started_at", "done_at",
+            "confirmed_at", "closed_at",
+        ]
+        read_only_fields = fields
+
+    def get_room_label(self, obj) -> str:
+        return str(obj.room) if obj.room_id else ""
+
+    def get_assignee_name(self, obj) -> str:
+        return obj.assignee.get_full_name() if obj.assignee_id else ""
+
+
+class WorkOrderDetailSerializer(WorkOrderSerializer):
+    parts = PartSerializer(many=True, read_only=True)
+
+    class Meta(WorkOrderSerializer.Meta):
+        fields = [*WorkOrderSerializer.Meta.fields, "parts"]
+        read_only_fields = fields
+
+
+class _ScopedPK(serializers.PrimaryKeyRelatedField):
+    """A related id the user may view in the acting school."""
+
+    def get_queryset(self):
+        request = self.context["request"]
+        return self.queryset.model._default_manager.restrict(request.user, "view")
+
+
+class ReportSerializer(serializers.Serializer):
+    category = _ScopedPK(queryset=RepairCategory.objects.all())
+    room = _ScopedPK(queryset=None, required=False, allow_null=True)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=1000)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    location_note = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    join = _ScopedPK(queryset=WorkOrder.objects.all(), required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        from django.apps import apps
+
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = apps.get_model("org", "Room").objects.all()
+
+
+class AssignSerializer(serializers.Serializer):
+    worker = serializers.IntegerField(required=False, allow_null=True)
+    company = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class PartInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, default=1)
+    unit = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    unit_cost = serializers.DecimalField(max_digits=10, decimal_places=2, default=0)
+
+
+class FinishSerializer(serializers.Serializer):
+    labour_minutes = serializers.IntegerField(min_value=0, default=0)
+    parts = PartInputSerializer(many=True, required=False, default=list)
+    outside_cost = serializers.DecimalField(max_digits=12, decimal_places=2, default=0)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConfirmSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+# Actions are open to everyone who can see the order; the services decide who may.
+_ACTIONS = ("assign", "start", "hold", "resume", "finish", "confirm", "reject", "cancel")
+
+
+class WorkOrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
+    queryset = WorkOrder.objects.select_related(*WORK_ORDER_RELATED)
+    serializer_class = WorkOrderSerializer
+    filterset_class = filters.WorkOrderFilterSet
+    restricted_actions = dict.fromkeys(_ACTIONS, "view")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("parts")
+        return qs
+
+    def get_serializer_class(self):
+        return {
+            "retrieve": WorkOrderDetailSerializer,
+            "create": ReportSerializer,
+            "assign": AssignSerializer,
+            "hold": ReasonSerializer,
+            "reject": ReasonSerializer,
+            "cancel": ReasonSerializer,
+            "finish": FinishSerializer,
+            "confirm": ConfirmSerializer,
+            "start": EmptySerializer,
+            "resume": EmptySerializer,
+        }.get(self.action, WorkOrderSerializer)
+
+    def _answer(self, order, code=status.HTTP_200_OK):
+        order = self.scoped("view").prefetch_related("parts").filter(pk=order.pk).first()
+        if order is None:
+            # Reported but not visible to the reporter as a list row (should not happen).
+            return Response(status=code)
+        body = WorkOrderDetailSerializer(order, context=self.get_serializer_context()).data
+        return Response(body, status=code)
+
+    @extend_schema(request=ReportSerializer, responses={201: WorkOrderDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        from django.apps import apps
+
+        serializer = ReportSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        school = apps.get_model("org", "School").objects.get(pk=acting_school_id(request))
+        join = data.get("join")
+        order = _services().report(
+            school=school,
+            by=request.user,
+            room=data.get("room"),
+            category=join.category if join else data["category"],
+            title=data.get("title", ""),
+            description=data["description"],
+            urgency=data["urgency"],
+            location_note=data.get("location_note", ""),
+            source=Source.API,
+            join=join,
+        )
+        return self._answer(order, status.HTTP_201_CREATED)
+
+    def _act(self, request, name, **extra):
+        order = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        kwargs = {**serializer.validated_data, **extra}
+        getattr(_services(), name)(order, by=request.user, **kwargs)
+        return self._answer(order)
+
+    @extend_schema(request=AssignSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        from django.apps import apps
+        from django.contrib.auth import get_user_model
+
+        order = self.get_object()
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        worker = company = None
+        if data.get("worker"):
+            worker = get_user_model().objects.filter(pk=data["worker"]).first()
+            if worker is None:
+                raise serializers.ValidationError({"worker": ["Unknown worker."]})
+        if data.get("company"):
+            Company = apps.get_model("org", "Company")
+            company = Company.objects.restrict(request.user, "view").filter(
+                pk=data["company"]
+            ).first()
+            if company is None:
+                raise serializers.ValidationError({"company": ["Unknown contractor."]})
+        _services().assign(
+            order, by=request.user, worker=worker, company=company, note=data.get("note", "")
+        )
+        return self._answer(order)
+
+    @extend_schema(request=None, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._act(request, "start")
+
+    @extend_schema(request=ReasonSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        return self._act(request, "hold")
+
+    @extend_schema(request=None, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._act(request, "resume")
+
+    @extend_schema(request=FinishSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        return self._act(request, "finish")
+
+    @extend_schema(request=ConfirmSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act(request, "confirm")
+
+    @extend_schema(request=ReasonSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._act(request, "reject")
+
+    @extend_schema(request=ReasonSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(request, "cancel")
+
+
+class RepairCategoryViewSet(RestrictedReadOnlyViewSet):
+    queryset = RepairCategory.objects.all()
+    serializer_class = RepairCategorySerializer
+
+
+router = SimpleRouter()
+router.register("workorders", WorkOrderViewSet, basename="workorder")
+router.register("categories", RepairCategoryViewSet, basename="category")

@@ -1,0 +1,13 @@
+"""Periodic jobs of repairs (the scheduler runs each at most once per slot)."""
+
+from datetime import timedelta
+
+from houqin.core.scheduler import periodic
+
+from . import services
+
+
+@periodic("maintenance.close_unconfirmed", every=timedelta(hours=1))
+def close_unconfirmed(now):
+    """Close done orders the requester has not confirmed within the configured days."""
+    return services.close_unconfirmed(now=now)

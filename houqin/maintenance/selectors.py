@@ -1,0 +1,82 @@
+"""Read-side queries for repair pages, the API and the to-do inbox (always scoped)."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from houqin.core.scoping import access_for
+
+from .models import DISPATCH_PERM, Status, Urgency, WorkOrder
+
+# A fixer's orders that still need work from them.
+ACTIVE_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD)
+
+_URGENCY_RANK = Case(
+    When(urgency=Urgency.URGENT, then=Value(0)),
+    When(urgency=Urgency.NORMAL, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def urgent_first(qs):
+    """Urgent first, then normal, then not urgent; oldest first within each."""
+    return qs.annotate(urgency_rank=_URGENCY_RANK).order_by("urgency_rank", "created_at", "pk")
+
+
+def _mine_q(access) -> Q:
+    """Assigned to me, or to my company without a named person (any of its staff may take it)."""
+    q = Q(assignee_id=getattr(access.user, "pk", None))
+    if getattr(access, "company_id", None):
+        q |= Q(company_id=access.company_id, assignee__isnull=True)
+    return q
+
+
+def queue_for(user, school=None):
+    """The fixer's open orders (assigned, in progress, on hold): urgent first, then oldest."""
+    access = access_for(user, school)
+    if not access.is_member:
+        return WorkOrder.objects.none()
+    qs = WorkOrder.objects.restrict(user, "view", school).filter(
+        _mine_q(access), status__in=ACTIVE_STATUSES
+    )
+    return urgent_first(qs)
+
+
+def to_dispatch(user, school=None):
+    """Submitted orders nobody has been assigned yet (for dispatchers): urgent first."""
+    access = access_for(user, school)
+    if not access.is_member or not access.has_perm(DISPATCH_PERM):
+        return WorkOrder.objects.none()
+    qs = WorkOrder.objects.restrict(user, "view", school).filter(status=Status.SUBMITTED)
+    return urgent_first(qs)
+
+
+def to_confirm(user, school=None):
+    """Orders the user reported that are fixed and wait for their confirmation."""
+    access = access_for(user, school)
+    if not access.is_member:
+        return WorkOrder.objects.none()
+    return (
+        WorkOrder.objects.restrict(user, "view", school)
+        .filter(requester_id=user.pk, status=Status.DONE)
+        .order_by("done_at", "pk")
+    )
+
+
+def todo_counts(access) -> dict[str, int]:
+    """The three to-do counts (to fix, to dispatch, to confirm) in one query."""
+    from django.db.models import Count
+
+    if not access.is_member:
+        return {"assigned": 0, "dispatch": 0, "confirm": 0}
+    user = access.user
+    may_dispatch = access.has_perm(DISPATCH_PERM)
+    none = Q(pk__in=[])
+    return WorkOrder.objects.restrict(user, "view", access.school_id).filter(
+        status__in=(*ACTIVE_STATUSES, Status.SUBMITTED, Status.DONE)
+    ).aggregate(
+        assigned=Count("pk", filter=_mine_q(access) & Q(status__in=ACTIVE_STATUSES)),
+        dispatch=Count("pk", filter=Q(status=Status.SUBMITTED) if may_dispatch else none),
+        confirm=Count("pk", filter=Q(requester_id=user.pk, status=Status.DONE)),
+    )

@@ -1,0 +1,76 @@
+"""To-do sources (待办) of repairs: my orders to fix, orders to dispatch, fixes to confirm."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from houqin.core import todo
+
+from . import selectors
+from .models import Urgency
+
+MODULE = _("Repairs")
+
+
+def _url(order) -> str:
+    try:
+        return reverse("maintenance:workorder_detail", args=[order.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _item(order, source, *, due=None) -> todo.TodoItem:
+    return todo.TodoItem(
+        title=order.title,
+        url=_url(order),
+        source=source,
+        module=str(MODULE),
+        number=order.number,
+        due=due,
+        urgent=order.urgency == Urgency.URGENT,
+        created_at=order.created_at,
+    )
+
+
+def _counts(access) -> dict[str, int]:
+    # One query for the three sources; kept on the access object, which lives for one request.
+    cached = access.__dict__.get("_maintenance_todo_counts")
+    if cached is None:
+        cached = selectors.todo_counts(access)
+        access.__dict__["_maintenance_todo_counts"] = cached
+    return cached
+
+
+def _source(key, label, selector, due=None):
+    name = key.split(".", 1)[1]
+
+    def items(access, limit):
+        orders = selector(access.user, access.school_id).only(
+            "pk", "title", "number", "urgency", "created_at", "done_at"
+        )[:limit]
+        return [_item(o, key, due=due(o) if due else None) for o in orders]
+
+    def count(access):
+        return _counts(access)[name]
+
+    return todo.TodoSource(key=key, label=label, items=items, count=count)
+
+
+def _autoclose_at(order):
+    from .services import autoclose_days
+
+    return order.done_at + timedelta(days=autoclose_days()) if order.done_at else None
+
+
+SOURCES = (
+    _source("maintenance.assigned", _("Work orders to fix"), selectors.queue_for),
+    _source("maintenance.dispatch", _("Work orders to dispatch"), selectors.to_dispatch),
+    _source(
+        "maintenance.confirm", _("Repairs to confirm"), selectors.to_confirm, due=_autoclose_at
+    ),
+)
+for _s in SOURCES:
+    todo.register(_s)
