@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from houqin.core.filters import TenantFilterSet, YesNoFilter
 
 from .models import OPEN_STATUSES, RepairCategory, Status, Urgency, WorkOrder
+from .sla import overdue_q
 
 
 class WorkOrderFilterSet(TenantFilterSet):
@@ -20,6 +21,7 @@ class WorkOrderFilterSet(TenantFilterSet):
     category = django_filters.ModelChoiceFilter(
         queryset=RepairCategory.objects.all(), label=_("Category")
     )
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
     building = django_filters.ModelChoiceFilter(
         queryset=lambda request: _building_model().objects.all(),
@@ -38,13 +40,21 @@ class WorkOrderFilterSet(TenantFilterSet):
 
     class Meta:
         model = WorkOrder
-        fields = ["q", "status", "open_only", "category", "urgency", "building", "room", "assignee"]
+        fields = ["q", "status", "open_only", "overdue", "category", "urgency", "building", "room", "assignee"]
 
     def filter_open(self, queryset, name, value):
         if value is True:
             return queryset.filter(status__in=OPEN_STATUSES)
         if value is False:
             return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        # On the stored dues, so the database does the work (see sla.overdue_q).
+        if value is True:
+            return queryset.filter(overdue_q())
+        if value is False:
+            return queryset.exclude(overdue_q())
         return queryset
 
 

@@ -4,10 +4,16 @@ from datetime import timedelta
 
 from houqin.core.scheduler import periodic
 
-from . import services
+from . import services, sla
 
 
 @periodic("maintenance.close_unconfirmed", every=timedelta(hours=1))
 def close_unconfirmed(now):
     """Close done orders the requester has not confirmed within the configured days."""
     return services.close_unconfirmed(now=now)
+
+
+@periodic("maintenance.escalate_overdue", every=timedelta(minutes=10))
+def escalate_overdue(now):
+    """Flag newly overdue repairs and tell the school's dispatchers, once per order."""
+    return sla.escalate_overdue(now=now)

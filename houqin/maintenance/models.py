@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -197,6 +198,15 @@ class WorkOrder(NumberedDocument):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # SLA clock (houqin.maintenance.sla): dues in working time, paused while on hold.
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    fix_due = models.DateTimeField(_("fix due"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(
+        _("working seconds on hold"), default=0, editable=False
+    )
+    hold_started_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -266,6 +276,9 @@ class WorkOrder(NumberedDocument):
             models.Index(fields=["school", "status", "-created_at"], name="wo_school_status_idx"),
             models.Index(fields=["school", "assignee", "status"], name="wo_assignee_idx"),
             models.Index(fields=["school", "room", "category", "status"], name="wo_place_idx"),
+            # The overdue filter and the escalation job read open orders by their due times.
+            models.Index(fields=["school", "status", "fix_due"], name="wo_fix_due_idx"),
+            models.Index(fields=["school", "status", "response_due"], name="wo_response_due_idx"),
         ]
         permissions = [
             ("dispatch_workorder", _("Can dispatch work orders")),
@@ -282,6 +295,30 @@ class WorkOrder(NumberedDocument):
     @property
     def is_urgent(self) -> bool:
         return self.urgency == Urgency.URGENT
+
+    @property
+    def response_overdue(self) -> bool:
+        return (
+            self.is_open
+            and self.responded_at is None
+            and self.response_due is not None
+            and self.response_due < timezone.now()
+        )
+
+    @property
+    def fix_overdue(self) -> bool:
+        # The fix clock stops while the order waits on hold.
+        return (
+            self.is_open
+            and self.status != Status.ON_HOLD
+            and self.fix_due is not None
+            and self.fix_due < timezone.now()
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past the response or fix due time (same rule as ``sla.overdue_q``)."""
+        return self.response_overdue or self.fix_overdue
 
     @property
     def place_label(self) -> str:

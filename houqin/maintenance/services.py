@@ -25,6 +25,7 @@ from houqin.core.scoping import access_for
 from houqin.org.models import Company, Membership, User
 from houqin.org.roles import ROLE_PERMISSIONS, Role
 
+from . import sla
 from .models import (
     DEFAULT_CATEGORIES,
     DISPATCH_PERM,
@@ -184,6 +185,7 @@ def report(
         requester=by,
         reporter_name=reporter_name or _person(by),
         reporter_phone=reporter_phone or (getattr(by, "phone", "") or ""),
+        **sla.dues_for(school=school, urgency=urgency, reported_at=timezone.now()),
     )
     order.assign_number()
     order.full_clean()
@@ -337,13 +339,10 @@ def assign(order: WorkOrder, *, by, worker=None, company=None, note="") -> WorkO
         text = _("Reassigned from %(before)s to %(to)s") % {"before": before, "to": to}
     if note:
         text = f"{text}: {note}"
-    _perform(
-        order,
-        name,
-        by=by,
-        note=str(text),
-        values={"assignee": worker, "company": company, "assigned_at": timezone.now()},
-    )
+    now = timezone.now()
+    values = {"assignee": worker, "company": company, "assigned_at": now}
+    values.update(_sla_on_move(order, now))
+    _perform(order, name, by=by, note=str(text), values=values)
     _notify_fixers(
         order,
         _("Repair %(number)s assigned to you: %(title)s")
@@ -364,8 +363,18 @@ def reassign(order: WorkOrder, *, by, worker=None, company=None, note="") -> Wor
 def start(order: WorkOrder, *, by) -> WorkOrder:
     """The assignee starts work: assigned → in progress."""
     order = _lock(order)
-    values = {} if order.started_at else {"started_at": timezone.now()}
+    now = timezone.now()
+    values = {} if order.started_at else {"started_at": now}
+    values.update(_sla_on_move(order, now))
     return _perform(order, "start", by=by, values=values)
+
+
+def _sla_on_move(order: WorkOrder, now) -> dict:
+    """The first assign or start answers the order; leaving hold restarts the fix clock."""
+    values = {} if order.responded_at else {"responded_at": now}
+    if order.status == Status.ON_HOLD:
+        values.update(sla.resume_values(order, now=now))
+    return values
 
 
 @transaction.atomic
@@ -373,16 +382,18 @@ def hold(order: WorkOrder, *, by, reason) -> WorkOrder:
     """Waiting for parts, access or weather: in progress → on hold, with the reason."""
     order = _lock(order)
     reason = (reason or "").strip()
-    return _perform(
-        order, "hold", by=by, note=reason, values={"hold_reason": reason[:200]}, reason=reason
-    )
+    values = {"hold_reason": reason[:200], "hold_started_at": timezone.now()}
+    return _perform(order, "hold", by=by, note=reason, values=values, reason=reason)
 
 
 @transaction.atomic
 def resume(order: WorkOrder, *, by) -> WorkOrder:
     """Back to work: on hold → in progress."""
     order = _lock(order)
-    return _perform(order, "resume", by=by, values={"hold_reason": ""})
+    values = {"hold_reason": ""}
+    if order.status == Status.ON_HOLD:
+        values.update(sla.resume_values(order, now=timezone.now()))
+    return _perform(order, "resume", by=by, values=values)
 
 
 def _money(value, message) -> Decimal:
