@@ -6,6 +6,7 @@ who may), so a refusal is the same DomainError the pages show, answered as JSON.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -47,12 +48,35 @@ class WorkOrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkOrder
         fields = [
-            "id", "number", "title", "description", "status", "urgency", "source",
-            "category", "category_name", "room", "room_label", "location_note",
-            "requester", "reporter_name", "assignee", "assignee_name", "company",
-            "duplicate_of", "hold_reason", "labour_minutes", "outside_cost", "rating",
-            "rating_comment", "created_at", "assigned_at", "started_at", "done_at",
-            "confirmed_at", "closed_at",
+            "id",
+            "number",
+            "title",
+            "description",
+            "status",
+            "urgency",
+            "source",
+            "category",
+            "category_name",
+            "room",
+            "room_label",
+            "location_note",
+            "requester",
+            "reporter_name",
+            "assignee",
+            "assignee_name",
+            "company",
+            "duplicate_of",
+            "hold_reason",
+            "labour_minutes",
+            "outside_cost",
+            "rating",
+            "rating_comment",
+            "created_at",
+            "assigned_at",
+            "started_at",
+            "done_at",
+            "confirmed_at",
+            "closed_at",
         ]
         read_only_fields = fields
 
@@ -209,16 +233,27 @@ class WorkOrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         data = serializer.validated_data
         worker = company = None
         if data.get("worker"):
-            worker = get_user_model().objects.filter(pk=data["worker"]).first()
+            # Only members of the acting school: another school's user is "no such worker".
+            worker = (
+                get_user_model()
+                .objects.filter(
+                    pk=data["worker"],
+                    memberships__school_id=acting_school_id(request),
+                    memberships__is_active=True,
+                )
+                .first()
+            )
             if worker is None:
-                raise serializers.ValidationError({"worker": ["Unknown worker."]})
+                raise serializers.ValidationError({"worker": [_("No such worker in this school.")]})
         if data.get("company"):
             Company = apps.get_model("org", "Company")
-            company = Company.objects.restrict(request.user, "view").filter(
-                pk=data["company"]
-            ).first()
+            company = (
+                Company.objects.restrict(request.user, "view").filter(pk=data["company"]).first()
+            )
             if company is None:
-                raise serializers.ValidationError({"company": ["Unknown contractor."]})
+                raise serializers.ValidationError(
+                    {"company": [_("No such contractor in this school.")]}
+                )
         _services().assign(
             order, by=request.user, worker=worker, company=company, note=data.get("note", "")
         )

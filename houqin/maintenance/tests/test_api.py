@@ -1,23 +1,14 @@
 """The repairs API: scoped lists, reporting and actions through the services."""
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
-from houqin import api_urls
 from houqin.core.testing import assert_query_baseline, count_queries, load_baseline
-from houqin.maintenance.api import router
 from houqin.maintenance.models import Source, Status, WorkOrder
 from houqin.maintenance.tests.test_pages import make_order, make_room
 
-# Until houqin/api_urls.py registers the router (the lead's change), these tests mount it.
-_mounted = any(getattr(p, "namespace", None) == "maintenance" for p in api_urls.urlpatterns)
-_api = [
-    *api_urls.urlpatterns,
-    *([] if _mounted else [path("maintenance/", include((router.urls, "maintenance")))]),
-]
-urlpatterns = [path("api/", include((_api, "api"))), path("", include("houqin.urls"))]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 BASELINE = load_baseline(__file__.rpartition("/")[0])
 
 LIST = "api:maintenance:workorder-list"
@@ -86,6 +77,20 @@ def test_actions_through_the_api(api, school, director, teacher, worker):
     assert api.post(f"{url}confirm/", {"rating": 5}, format="json").status_code == 200
     order.refresh_from_db()
     assert order.status == Status.CONFIRMED
+
+
+def test_assigning_a_worker_of_another_school_is_refused_clearly(
+    api, school, other_school, director, teacher, make_member
+):
+    order = make_order(school, teacher)
+    outsider = make_member(other_school, "worker", username="outsider")
+    api.force_authenticate(director)
+    url = reverse("api:maintenance:workorder-detail", args=[order.pk])
+    response = api.post(f"{url}assign/", {"worker": outsider.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json()["worker"] == ["No such worker in this school."]
+    order.refresh_from_db()
+    assert order.status == Status.SUBMITTED and order.assignee is None
 
 
 def test_categories_are_read_only(api, school, teacher):
