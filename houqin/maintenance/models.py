@@ -4,9 +4,11 @@ worker or a contractor, fixed, confirmed by the requester with a rating, closed.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -66,6 +68,15 @@ def is_fixer(access, order) -> bool:
 
 
 is_dispatcher = has_perm(DISPATCH_PERM)
+
+
+def can_claim(access, order) -> bool:
+    """A maintenance worker of the school, when the school has the claim pool turned on."""
+    from houqin.org.roles import Role
+
+    if Role.WORKER not in getattr(access, "roles", ()):
+        return False
+    return MaintenanceSettings.for_school(order.school_id).claim_pool
 is_requester = is_user("requester")
 
 
@@ -207,6 +218,22 @@ class WorkOrder(NumberedDocument):
     )
     hold_started_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # Preventive maintenance: the plan and the occurrence (due date) this order was made for.
+    plan = models.ForeignKey(
+        "MaintenancePlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("maintenance plan"),
+    )
+    plan_due = models.DateField(_("planned for"), null=True, blank=True)
+    # Checklist lines ({"item", "done", "note"}), from a plan or added by the dispatcher.
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
+    requires_photo = models.BooleanField(_("photo required when finishing"), default=False)
+    requires_signature = models.BooleanField(_("requester's signature required"), default=False)
+    signed_by = models.CharField(_("signed by"), max_length=40, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -221,6 +248,11 @@ class WorkOrder(NumberedDocument):
             Transition(
                 "reassign", source={Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD},
                 target=Status.ASSIGNED, allowed=is_dispatcher, label=_("Reassign"),
+            ),
+            # 抢单: a worker takes an unassigned order from the pool (when the school allows).
+            Transition(
+                "claim", source={Status.SUBMITTED}, target=Status.ASSIGNED,
+                allowed=can_claim, label=_("Take this job"),
             ),
             Transition(
                 "start", source={Status.ASSIGNED}, target=Status.IN_PROGRESS,
@@ -272,6 +304,15 @@ class WorkOrder(NumberedDocument):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            *NumberedDocument.Meta.constraints,
+            # One order per plan, place and occurrence, however often the scheduler runs.
+            models.UniqueConstraint(
+                fields=["plan", "room", "plan_due"],
+                condition=Q(plan__isnull=False),
+                name="uniq_plan_occurrence",
+            ),
+        ]
         indexes = [
             models.Index(fields=["school", "status", "-created_at"], name="wo_school_status_idx"),
             models.Index(fields=["school", "assignee", "status"], name="wo_assignee_idx"),
@@ -377,6 +418,184 @@ class PartUsage(TenantModel):
     @property
     def total(self) -> Decimal:
         return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
+
+    @classmethod
+    def owned_q(cls, access, action):
+        return None
+
+
+class MaintenanceSettings(TenantModel):
+    """A school's repair settings: auto-close, the claim pool, working hours and SLA targets.
+
+    One row per school, made with the defaults the first time it is read."""
+
+    autoclose_days = models.PositiveSmallIntegerField(
+        _("close unconfirmed repairs after (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Fixed repairs the requester has not confirmed close by themselves."),
+    )
+    claim_pool = models.BooleanField(
+        _("workers may take unassigned repairs (抢单)"),
+        default=False,
+        help_text=_("Maintenance workers see new repairs in a pool and take one themselves."),
+    )
+    require_signature = models.BooleanField(
+        _("requester signs when a repair is finished"), default=False
+    )
+    workday_start = models.TimeField(_("working day starts"), default="07:30")
+    workday_end = models.TimeField(_("working day ends"), default="17:30")
+    workdays = models.CharField(
+        _("working weekdays"),
+        max_length=7,
+        default="01234",
+        help_text=_("Monday is 0, Sunday is 6."),
+    )
+    urgent_respond_hours = models.DecimalField(
+        _("urgent: answer within (working hours)"), max_digits=6, decimal_places=1, default=2
+    )
+    urgent_fix_hours = models.DecimalField(
+        _("urgent: fix within (working hours)"), max_digits=6, decimal_places=1, default=24
+    )
+    normal_respond_hours = models.DecimalField(
+        _("normal: answer within (working hours)"), max_digits=6, decimal_places=1, default=24
+    )
+    normal_fix_hours = models.DecimalField(
+        _("normal: fix within (working hours)"), max_digits=6, decimal_places=1, default=30
+    )
+    low_respond_hours = models.DecimalField(
+        _("not urgent: answer within (working hours)"), max_digits=6, decimal_places=1, default=48
+    )
+    low_fix_hours = models.DecimalField(
+        _("not urgent: fix within (working hours)"), max_digits=6, decimal_places=1, default=50
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("repair settings")
+        verbose_name_plural = _("repair settings")
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="uniq_maintenance_settings"),
+            models.CheckConstraint(
+                condition=Q(workday_end__gt=models.F("workday_start")),
+                name="maintenance_workday_order",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def for_school(cls, school) -> "MaintenanceSettings":
+        school_id = getattr(school, "pk", school)
+        found = cls.objects.filter(school_id=school_id).first()
+        if found is None:
+            found, _created = cls.objects.get_or_create(school_id=school_id)
+        return found
+
+    @classmethod
+    def owned_q(cls, access, action):
+        return Q() if action == "view" else None
+
+    def clean(self):
+        days = set(self.workdays or "")
+        if not days or not days <= set("0123456") or len(days) != len(self.workdays):
+            raise ValidationError(
+                {"workdays": _("List the working weekdays as digits 0-6, each once.")}
+            )
+        if self.workday_start and self.workday_end and self.workday_end <= self.workday_start:
+            raise ValidationError({"workday_end": _("The working day must end after it starts.")})
+
+
+class Recurrence(models.TextChoices):
+    TERM = "term", _("Once each term")
+    MONTHLY = "monthly", _("Every month")
+    YEARLY = "yearly", _("Every year")
+    RRULE = "rrule", _("Custom rule (RRULE)")
+    AFTER_COMPLETION = "after_completion", _("Days after the last completion")
+
+
+class MaintenancePlan(TenantModel):
+    """预防性维护计划: e.g. "clean every office air-conditioner, each term, two weeks after the
+    term starts". The scheduler makes one work order per target place per occurrence."""
+
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("what to do"), blank=True)
+    category = models.ForeignKey(
+        RepairCategory, on_delete=models.PROTECT, related_name="plans", verbose_name=_("category")
+    )
+    # Targets: rooms of these types in these buildings, plus rooms named one by one.
+    room_types = models.JSONField(_("room types"), default=list, blank=True)
+    buildings = models.ManyToManyField(
+        "org.Building", blank=True, related_name="+", verbose_name=_("buildings")
+    )
+    rooms = models.ManyToManyField(
+        "org.Room", blank=True, related_name="+", verbose_name=_("also these rooms")
+    )
+    recurrence = models.CharField(
+        _("repeats"), max_length=20, choices=Recurrence.choices, default=Recurrence.TERM
+    )
+    offset_days = models.PositiveSmallIntegerField(
+        _("days after the term starts"),
+        default=0,
+        validators=[MaxValueValidator(180)],
+        help_text=_("Falls on the next working day when it is a weekend or a holiday."),
+    )
+    day_of_month = models.PositiveSmallIntegerField(
+        _("day of the month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), default=9, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    rrule = models.CharField(
+        _("RRULE"), max_length=200, blank=True, help_text=_("e.g. FREQ=WEEKLY;BYDAY=MO")
+    )
+    interval_days = models.PositiveSmallIntegerField(
+        _("days after the last completion"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3660)],
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        _("create orders this many days ahead"), default=7, validators=[MaxValueValidator(90)]
+    )
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.LOW
+    )
+    default_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default worker"),
+    )
+    default_company = models.ForeignKey(
+        "org.Company",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default contractor"),
+    )
+    requires_photo = models.BooleanField(_("photo required when finishing"), default=False)
+    requires_signature = models.BooleanField(_("signature required when finishing"), default=False)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("maintenance plan")
+        verbose_name_plural = _("maintenance plans")
+        ordering = ["name", "pk"]
+        permissions = [("generate_maintenanceplan", _("Can generate plan work orders"))]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("maintenance:plan_detail", args=[self.pk])
 
     @classmethod
     def owned_q(cls, access, action):

@@ -10,7 +10,6 @@ import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
@@ -30,6 +29,7 @@ from .models import (
     DEFAULT_CATEGORIES,
     DISPATCH_PERM,
     OPEN_STATUSES,
+    MaintenanceSettings,
     PartUsage,
     RepairCategory,
     Source,
@@ -40,7 +40,6 @@ from .models import (
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 NOTIFY_CATEGORY = "maintenance"
-DEFAULT_AUTOCLOSE_DAYS = 7
 MAX_PHOTOS = 10
 
 
@@ -48,8 +47,9 @@ class InvalidReport(DomainError):
     default_message = _("This report is not complete.")
 
 
-def autoclose_days() -> int:
-    return int(getattr(settings, "HOUQIN_REPAIR_AUTOCLOSE_DAYS", DEFAULT_AUTOCLOSE_DAYS))
+def autoclose_days(school) -> int:
+    """Days after which a fixed, unconfirmed order closes by itself (the school's setting)."""
+    return MaintenanceSettings.for_school(school).autoclose_days
 
 
 def order_url(order: WorkOrder) -> str:
@@ -564,11 +564,23 @@ def close(order: WorkOrder, *, by=None) -> WorkOrder:
 
 
 def close_unconfirmed(now=None) -> int:
-    """Close done orders nobody confirmed within HOUQIN_REPAIR_AUTOCLOSE_DAYS; returns how many."""
+    """Close done orders nobody confirmed within their school's auto-close days; returns how
+    many."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=autoclose_days())
+    closed = 0
+    schools = (
+        WorkOrder.objects.filter(status=Status.DONE).values_list("school_id", flat=True).distinct()
+    )
+    for school_id in sorted(set(schools)):
+        closed += _close_unconfirmed_in(school_id, now)
+    return closed
+
+
+def _close_unconfirmed_in(school_id, now) -> int:
+    days = autoclose_days(school_id)
+    cutoff = now - timedelta(days=days)
     ids = list(
-        WorkOrder.objects.filter(status=Status.DONE, done_at__lte=cutoff)
+        WorkOrder.objects.filter(school_id=school_id, status=Status.DONE, done_at__lte=cutoff)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -584,7 +596,7 @@ def close_unconfirmed(now=None) -> int:
                 by=None,
                 note=str(
                     _("Closed automatically: not confirmed within %(days)d days.")
-                    % {"days": autoclose_days()}
+                    % {"days": days}
                 ),
                 values={"closed_at": now},
                 system=True,

@@ -1,15 +1,10 @@
 """SLA clocks for repairs: response and fix targets per urgency, counted in the school's
 working hours and skipping its holidays; overdue orders escalate to the dispatchers once.
 
-Targets come from ``settings.HOUQIN_REPAIR_SLA`` (JSON-shaped, so a per-school setting can
-replace it later)::
-
-    {"urgent": {"respond_hours": 2, "fix_hours": 24},
-     "normal": {"respond_hours": 24, "fix_days": 3}, ...}
-
-``*_days`` are working days: N × the length of one working day (07:30–17:30 → 10 h).
-Working hours come from ``settings.HOUQIN_WORKING_HOURS``
-(``{"weekdays": [0, 1, 2, 3, 4], "start": "07:30", "end": "17:30"}``, Monday is 0).
+Targets and working hours are each school's own (``MaintenanceSettings``: answer and fix
+within N working hours per urgency; one working span a day on chosen weekdays). The defaults
+are Monday to Friday 07:30–17:30; urgent 2 h / 24 h, normal 24 h / 30 h (three working days),
+not urgent 48 h / 50 h.
 """
 
 from __future__ import annotations
@@ -26,14 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from houqin.core.notify import notify
 
-from .models import OPEN_STATUSES, Status, Urgency, WorkOrder
+from .models import OPEN_STATUSES, MaintenanceSettings, Status, Urgency, WorkOrder
 
-DEFAULT_SLA = {
-    Urgency.URGENT.value: {"respond_hours": 2, "fix_hours": 24},
-    Urgency.NORMAL.value: {"respond_hours": 24, "fix_days": 3},
-    Urgency.LOW.value: {"respond_hours": 48, "fix_days": 5},
-}
-DEFAULT_WORKING_HOURS = {"weekdays": [0, 1, 2, 3, 4], "start": "07:30", "end": "17:30"}
 # A target that cannot be met within this many calendar days means a misconfiguration
 # (no working days at all, or holidays covering years); stop rather than loop for ever.
 MAX_SPAN_DAYS = 3660
@@ -124,26 +113,25 @@ def _check_aware(value: datetime) -> None:
         raise ValueError("SLA times must be aware datetimes")
 
 
-def working_hours_config() -> dict:
-    return {**DEFAULT_WORKING_HOURS, **getattr(settings, "HOUQIN_WORKING_HOURS", {})}
-
-
 def calendar_for(school, *, since: date | None = None) -> WorkingCalendar:
     """The working calendar of ``school`` (a School or its pk); holidays from ``since`` on."""
     from houqin.org.models import Holiday, School
 
     if not isinstance(school, School):
         school = School.objects.only("pk", "time_zone").get(pk=school)
-    config = working_hours_config()
+    config = MaintenanceSettings.for_school(school)
     holidays = Holiday.objects.filter(school_id=school.pk)
     if since is not None:
         holidays = holidays.filter(end_date__gte=since)
-    start, end = _parse_time(config["start"]), _parse_time(config["end"])
+    start, end = _parse_time(config.workday_start), _parse_time(config.workday_end)
     if end <= start:
         raise SLAConfigError("working hours must end after they start")
+    weekdays = frozenset(int(d) for d in config.workdays if d.isdigit() and int(d) < 7)
+    if not weekdays:
+        raise SLAConfigError("no working weekdays")
     return WorkingCalendar(
         tz=ZoneInfo(school.time_zone or settings.TIME_ZONE),
-        weekdays=frozenset(int(d) for d in config["weekdays"]),
+        weekdays=weekdays,
         start=start,
         end=end,
         holidays=tuple(holidays.order_by("start_date").values_list("start_date", "end_date")),
@@ -175,30 +163,20 @@ class Target:
     fix: timedelta
 
 
-def _duration(entry: dict, kind: str, day_length: timedelta) -> timedelta:
-    hours = entry.get(f"{kind}_hours")
-    days = entry.get(f"{kind}_days")
-    if hours is None and days is None:
-        raise SLAConfigError(f"SLA target needs {kind}_hours or {kind}_days")
-    return timedelta(hours=float(hours or 0)) + day_length * float(days or 0)
-
-
-def sla_config() -> dict:
-    return {**DEFAULT_SLA, **getattr(settings, "HOUQIN_REPAIR_SLA", {})}
-
-
-def target_for(urgency: str, calendar: WorkingCalendar) -> Target:
-    """Response and fix targets (working time) for an urgency."""
-    config = sla_config()
-    entry = config.get(urgency) or config[Urgency.NORMAL.value]
-    day = calendar.day_length
-    return Target(respond=_duration(entry, "respond", day), fix=_duration(entry, "fix", day))
+def target_for(urgency: str, school) -> Target:
+    """Response and fix targets (working time) for an urgency, from the school's settings."""
+    config = MaintenanceSettings.for_school(school)
+    prefix = urgency if urgency in Urgency.values else Urgency.NORMAL.value
+    return Target(
+        respond=timedelta(hours=float(getattr(config, f"{prefix}_respond_hours"))),
+        fix=timedelta(hours=float(getattr(config, f"{prefix}_fix_hours"))),
+    )
 
 
 def dues_for(*, school, urgency: str, reported_at: datetime) -> dict:
     """``response_due`` and ``fix_due`` of an order reported at ``reported_at``."""
     calendar = calendar_for(school, since=_since(reported_at))
-    target = target_for(urgency, calendar)
+    target = target_for(urgency, school)
     return {
         "response_due": calendar.add(reported_at, target.respond),
         "fix_due": calendar.add(reported_at, target.fix),

@@ -48,10 +48,13 @@ def _source(key, label, selector, due=None):
     name = key.split(".", 1)[1]
 
     def items(access, limit):
-        orders = selector(access.user, access.school_id).only(
-            "pk", "title", "number", "urgency", "created_at", "done_at"
-        )[:limit]
-        return [_item(o, key, due=due(o) if due else None) for o in orders]
+        orders = list(
+            selector(access.user, access.school_id).only(
+                "pk", "title", "number", "urgency", "created_at", "done_at"
+            )[:limit]
+        )
+        when = due(access.school_id) if due and orders else None
+        return [_item(o, key, due=when(o) if when else None) for o in orders]
 
     def count(access):
         return _counts(access)[name]
@@ -59,10 +62,12 @@ def _source(key, label, selector, due=None):
     return todo.TodoSource(key=key, label=label, items=items, count=count)
 
 
-def _autoclose_at(order):
+def _autoclose_at(school_id):
+    """When each fixed order of the school closes by itself (one settings read per list)."""
     from .services import autoclose_days
 
-    return order.done_at + timedelta(days=autoclose_days()) if order.done_at else None
+    days = timedelta(days=autoclose_days(school_id))
+    return lambda order: order.done_at + days if order.done_at else None
 
 
 SOURCES = (

@@ -8,7 +8,7 @@ from django.utils import timezone
 from houqin.core.scheduler import get_job, run_due_jobs
 from houqin.core.timeline import entries_for
 from houqin.maintenance import services
-from houqin.maintenance.models import Status, WorkOrder
+from houqin.maintenance.models import MaintenanceSettings, Status, WorkOrder
 
 from .factories import make_order
 
@@ -30,9 +30,9 @@ def finished(school, teacher, director, worker, *, days_ago):
 
 
 def test_auto_close_closes_only_done_orders_older_than_the_setting(
-    settings, school, teacher, director, worker
+    school, teacher, director, worker
 ):
-    settings.HOUQIN_REPAIR_AUTOCLOSE_DAYS = 3
+    MaintenanceSettings.objects.update_or_create(school=school, defaults={"autoclose_days": 3})
     old = finished(school, teacher, director, worker, days_ago=4)
     recent = finished(school, teacher, director, worker, days_ago=2)
     open_order = make_order(school, teacher)

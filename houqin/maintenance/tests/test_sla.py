@@ -13,7 +13,7 @@ from django.utils import timezone
 from houqin.core.models import Notification
 from houqin.core.scheduler import get_job, run_due_jobs
 from houqin.maintenance import services, sla
-from houqin.maintenance.models import Status, WorkOrder
+from houqin.maintenance.models import MaintenanceSettings, Status, WorkOrder
 from houqin.org.models import Holiday
 
 from .factories import make_order
@@ -93,9 +93,13 @@ def test_result_is_in_the_schools_time_zone_and_naive_times_are_refused(school):
         sla.add_working_time(datetime(2025, 3, 3, 9), timedelta(hours=1), school=school)
 
 
-def test_working_hours_come_from_settings(settings, school):
-    settings.HOUQIN_WORKING_HOURS = {"weekdays": [0, 1, 2, 3, 4, 5], "start": "08:00", "end": "12:00"}
+def test_working_hours_are_the_schools_own(school, other_school):
+    MaintenanceSettings.objects.create(
+        school=school, workdays="012345", workday_start="08:00", workday_end="12:00"
+    )
     assert sla.add_working_time(at(7, 11), timedelta(hours=2), school=school) == at(8, 9)
+    # Another school keeps the default Monday-to-Friday 07:30-17:30.
+    assert sla.add_working_time(at(7, 11), timedelta(hours=2), school=other_school) == at(7, 13)
 
 
 # ---------------------------------------------------------------- dues
@@ -115,8 +119,10 @@ def test_urgent_order_is_due_sooner_than_a_normal_one(school, teacher):
     assert low.fix_due == at(10, 9)  # five working days: same time next Monday
 
 
-def test_targets_come_from_settings(settings, school, teacher):
-    settings.HOUQIN_REPAIR_SLA = {"urgent": {"respond_hours": 0.5, "fix_hours": 4}}
+def test_targets_are_the_schools_own(school, teacher):
+    MaintenanceSettings.objects.create(
+        school=school, urgent_respond_hours="0.5", urgent_fix_hours=4
+    )
     with clock(at(3, 9)):
         order = make_order(school, teacher, urgency="urgent")
     assert order.response_due == at(3, 9, 30)
