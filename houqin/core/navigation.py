@@ -32,6 +32,8 @@ class NavItem:
     order: int = 100
     # Optional callable(access) -> int shown as a badge (must be cheap).
     badge: Callable | None = field(default=None, compare=False)
+    # Optional callable(access) -> bool: shown only when it says so (e.g. by role).
+    visible: Callable | None = field(default=None, compare=False)
 
 
 _SECTIONS: dict[str, NavSection] = {}
@@ -54,6 +56,8 @@ def menu_for(access) -> list[tuple[NavSection, list[tuple[NavItem, str]]]]:
     grouped: dict[str, list[tuple[NavItem, str]]] = {}
     for item in sorted(_ITEMS, key=lambda i: i.order):
         if item.perm and not access.has_perm(item.perm):
+            continue
+        if item.visible is not None and not item.visible(access):
             continue
         try:
             url = reverse(item.url_name)

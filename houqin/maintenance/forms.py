@@ -6,12 +6,15 @@ Photos are checked by their content here as well, so a refused file costs no ord
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from houqin.core.attachments import InvalidUpload, validate_upload
@@ -23,6 +26,8 @@ MAX_PHOTOS = 3
 PART_ROWS = 3
 PHONE_RE = re.compile(r"^1\d{10}$")
 NEW_REPORT = "new"
+# A signature PNG drawn on a phone is a few tens of kB; refuse anything far larger.
+MAX_SIGNATURE_CHARS = 700_000
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -262,9 +267,18 @@ class FinishForm(ActionForm):
     )
     photos = PhotosField(label=_("Photos after the fix"), max_files=5)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    # The requester signs on the worker's phone: the canvas's PNG arrives as a data URL.
+    signature = forms.CharField(widget=forms.HiddenInput(), required=False)
+    signed_by = forms.CharField(label=_("Signed by"), max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        order = self.order
+        for i, line in enumerate(getattr(order, "checklist", None) or []):
+            self.fields[f"check_{i}"] = forms.BooleanField(label=line.get("item", ""), required=False)
+            self.fields[f"check_note_{i}"] = forms.CharField(
+                label=_("Note"), max_length=200, required=False
+            )
         for i in range(PART_ROWS):
             self.fields[f"part_name_{i}"] = forms.CharField(
                 label=_("Part"), max_length=100, required=False
@@ -281,6 +295,24 @@ class FinishForm(ActionForm):
                 required=False,
             )
         style_form(self)
+
+    def checklist_rows(self):
+        """(tick, note) bound fields per checklist line of the order."""
+        count = len(getattr(self.order, "checklist", None) or [])
+        return [(self[f"check_{i}"], self[f"check_note_{i}"]) for i in range(count)]
+
+    def clean_signature(self):
+        value = (self.cleaned_data.get("signature") or "").strip()
+        if not value:
+            return None
+        prefix = "data:image/png;base64,"
+        if not value.startswith(prefix) or len(value) > MAX_SIGNATURE_CHARS:
+            raise ValidationError(_("The signature could not be read. Sign again."))
+        try:
+            raw = base64.b64decode(value[len(prefix):], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError(_("The signature could not be read. Sign again.")) from None
+        return ContentFile(raw, name="signature.png")
 
     def part_rows(self):
         """Bound fields grouped per parts row, for the template."""
@@ -315,6 +347,12 @@ class FinishForm(ActionForm):
             "parts": data["parts"],
             "photos": data.get("photos") or [],
             "note": data.get("note", ""),
+            "checklist": [
+                {"done": data.get(f"check_{i}", False), "note": data.get(f"check_note_{i}", "")}
+                for i in range(len(getattr(self.order, "checklist", None) or []))
+            ],
+            "signature": data.get("signature"),
+            "signed_by": data.get("signed_by", ""),
         }
 
 

@@ -17,3 +17,11 @@ def close_unconfirmed(now):
 def escalate_overdue(now):
     """Flag newly overdue repairs and tell the school's dispatchers, once per order."""
     return sla.escalate_overdue(now=now)
+
+
+@periodic("maintenance.generate_plan_orders", every=timedelta(hours=1))
+def generate_plan_orders(now):
+    """Make the work orders of maintenance plans that fall due (each exactly once)."""
+    from . import plans
+
+    return plans.generate_all(now=now)

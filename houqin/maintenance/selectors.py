@@ -80,3 +80,21 @@ def todo_counts(access) -> dict[str, int]:
         dispatch=Count("pk", filter=Q(status=Status.SUBMITTED) if may_dispatch else none),
         confirm=Count("pk", filter=Q(requester_id=user.pk, status=Status.DONE)),
     )
+
+
+def pool_for(user, school=None):
+    """抢单: unassigned orders a maintenance worker may take, when the school has the pool on.
+
+    Workers cannot see unassigned orders otherwise; the pool shows them only what is needed
+    to choose (the page lists title, place, category and urgency)."""
+    from houqin.org.roles import Role
+
+    from .models import MaintenanceSettings
+
+    access = access_for(user, school)
+    if not access.is_member or Role.WORKER not in getattr(access, "roles", ()):
+        return WorkOrder.objects.none()
+    if not MaintenanceSettings.for_school(access.school_id).claim_pool:
+        return WorkOrder.objects.none()
+    qs = WorkOrder.objects.filter(school_id=access.school_id, status=Status.SUBMITTED)
+    return urgent_first(qs)

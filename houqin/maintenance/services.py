@@ -356,6 +356,49 @@ def reassign(order: WorkOrder, *, by, worker=None, company=None, note="") -> Wor
     return assign(order, by=by, worker=worker, company=company, note=note)
 
 
+class AlreadyTaken(DomainError):
+    default_message = _("Someone else took this job first.")
+
+
+@transaction.atomic
+def claim(order: WorkOrder, *, by) -> WorkOrder:
+    """抢单: a worker takes an unassigned order from the pool (when the school allows it).
+    Of two workers pressing at once, one gets it and the other is told it is taken."""
+    order = _lock(order)
+    if order.status != Status.SUBMITTED:
+        raise AlreadyTaken()
+    now = timezone.now()
+    values = {"assignee": by, "company": None, "assigned_at": now}
+    values.update(_sla_on_move(order, now))
+    return _perform(
+        order, "claim", by=by, values=values,
+        note=str(_("Taken from the pool by %(name)s") % {"name": _person(by)}),
+    )
+
+
+MAX_BULK = 200
+
+
+@transaction.atomic
+def bulk_assign(orders, *, by, worker=None, company=None, note="") -> list[WorkOrder]:
+    """Assign many orders to one worker or contractor: all of them or, on any refusal,
+    none (the message names the order that could not be assigned)."""
+    orders = list(orders)
+    if not orders:
+        raise DomainError(_("Choose the work orders to assign."))
+    if len(orders) > MAX_BULK:
+        raise DomainError(
+            _("Assign at most %(count)d work orders at a time.") % {"count": MAX_BULK}
+        )
+    done = []
+    for order in sorted(orders, key=lambda o: o.pk):
+        try:
+            done.append(assign(order, by=by, worker=worker, company=company, note=note))
+        except DomainError as exc:
+            raise type(exc)(f"{order.number}: {exc.message}") from None
+    return done
+
+
 # ---------------------------------------------------------------- fixing
 
 
@@ -427,11 +470,50 @@ def _clean_parts(parts) -> list[dict]:
     return rows
 
 
+def _clean_checklist(order: WorkOrder, checklist) -> list[dict]:
+    """The order's checklist with the worker's ticks and notes; every line must be ticked or
+    carry a note saying why not (e.g. "unit removed")."""
+    lines = [dict(line) for line in (order.checklist or [])]
+    if not lines:
+        return lines
+    given = list(checklist or ())
+    for i, line in enumerate(lines):
+        answer = given[i] if i < len(given) else {}
+        line["done"] = bool(answer.get("done"))
+        line["note"] = str(answer.get("note") or "").strip()[:200]
+    missing = [line["item"] for line in lines if not line["done"] and not line["note"]]
+    if missing:
+        raise DomainError(
+            _("Tick every checklist line or note why it was not done: %(items)s")
+            % {"items": "、".join(missing)}
+        )
+    return lines
+
+
+def _check_signature(order: WorkOrder, signature, signed_by) -> tuple[object, str]:
+    signed_by = (signed_by or "").strip()[:40]
+    required = order.requires_signature or MaintenanceSettings.for_school(
+        order.school_id
+    ).require_signature
+    if signature is None:
+        if required:
+            raise DomainError(_("The requester must sign to confirm the work on site."))
+        return None, ""
+    if not signed_by:
+        raise DomainError(_("Write the name of the person who signed."))
+    info = validate_upload(signature)
+    if not info.is_image:
+        raise DomainError(_("The signature must be an image."))
+    return signature, signed_by
+
+
 @transaction.atomic
 def finish(
-    order: WorkOrder, *, by, labour_minutes=0, parts=(), outside_cost=0, photos=(), note=""
+    order: WorkOrder, *, by, labour_minutes=0, parts=(), outside_cost=0, photos=(), note="",
+    checklist=(), signature=None, signed_by="",
 ) -> WorkOrder:
-    """Fixed: in progress → done, with labour, parts and outside cost; the requester is told."""
+    """Fixed: in progress → done, with labour, parts, outside cost, the checklist ticked and,
+    where required, after photos and the requester's signature; the requester is told."""
     order = _lock(order)
     transition = WorkOrder.machine.get("finish")
     if not transition.applies_from(order.status) or not WorkOrder.machine.is_allowed(
@@ -447,23 +529,31 @@ def finish(
     outside_cost = _money(outside_cost, _("The outside cost cannot be negative."))
     rows = _clean_parts(parts)
     photos = _check_photos(photos)
-    _perform(
-        order,
-        "finish",
-        by=by,
-        note=(note or "").strip(),
-        values={
-            "labour_minutes": labour_minutes,
-            "outside_cost": outside_cost,
-            "done_at": timezone.now(),
-            "hold_reason": "",
-        },
-    )
+    if order.requires_photo and not photos:
+        raise DomainError(_("This job needs a photo of the finished work."))
+    lines = _clean_checklist(order, checklist)
+    signature, signed_by = _check_signature(order, signature, signed_by)
+    now = timezone.now()
+    values = {
+        "labour_minutes": labour_minutes,
+        "outside_cost": outside_cost,
+        "done_at": now,
+        "hold_reason": "",
+        "checklist": lines,
+    }
+    if signature is not None:
+        values.update(signed_by=signed_by, signed_at=now)
+    _perform(order, "finish", by=by, note=(note or "").strip(), values=values)
     PartUsage.objects.bulk_create(
         [PartUsage(school_id=order.school_id, order=order, recorded_by=by, **row) for row in rows]
     )
     if photos:
         timeline.attach(order, by=by, files=photos, text=str(_("Photos after the fix")))
+    if signature is not None:
+        timeline.attach(
+            order, by=by, files=[signature],
+            text=str(_("Signed on site by %(name)s") % {"name": signed_by}),
+        )
     if order.requester_id:
         notify(
             recipients=[order.requester],
@@ -623,7 +713,7 @@ def comment(order: WorkOrder, *, by, text, photos=()) -> object:
 
 
 __all__ = [
-    "assign", "cancel", "close", "close_unconfirmed", "comment", "confirm", "ensure_categories",
+    "assign", "bulk_assign", "cancel", "claim", "close", "close_unconfirmed", "comment", "confirm", "ensure_categories",
     "find_open_duplicates", "finish", "hold", "reassign", "reject", "reopen",
     "report", "resume", "start", "suggest_assignee",
 ]

@@ -4,7 +4,10 @@
    - <select data-tom-select>                 becomes a searchable select (when Tom Select is loaded);
    - <div class="chart" data-chart="ID">      an ECharts chart whose options are the JSON of
                                               {{ options|json_script:"ID" }} (when ECharts is loaded);
-   - <a data-print>                           prints the page. */
+   - <a data-print>                           prints the page;
+   - <fieldset data-signature-pad>            a finger-drawn signature: its <canvas> is copied as a
+                                              PNG data URL into the form's hidden "…signature"
+                                              input when the form is submitted. */
 (function () {
   "use strict";
 
@@ -30,9 +33,50 @@
     });
   }
 
+  function initSignaturePads(root) {
+    root.querySelectorAll("[data-signature-pad]").forEach(function (pad) {
+      if (pad.dataset.ready) return;
+      pad.dataset.ready = "1";
+      var canvas = pad.querySelector("canvas");
+      var form = pad.closest("form");
+      var input = form && form.querySelector("input[type=hidden][name$='signature']");
+      if (!canvas || !input) return;
+      var ctx = canvas.getContext("2d");
+      var drawing = false, drawn = false;
+      ctx.lineWidth = 3; ctx.lineCap = "round"; ctx.strokeStyle = "#1d273b";
+      function point(event) {
+        var box = canvas.getBoundingClientRect();
+        return [(event.clientX - box.left) * canvas.width / box.width,
+                (event.clientY - box.top) * canvas.height / box.height];
+      }
+      canvas.addEventListener("pointerdown", function (event) {
+        drawing = true; drawn = true;
+        canvas.setPointerCapture(event.pointerId);
+        var p = point(event); ctx.beginPath(); ctx.moveTo(p[0], p[1]);
+        event.preventDefault();
+      });
+      canvas.addEventListener("pointermove", function (event) {
+        if (!drawing) return;
+        var p = point(event); ctx.lineTo(p[0], p[1]); ctx.stroke();
+        event.preventDefault();
+      });
+      ["pointerup", "pointercancel", "pointerleave"].forEach(function (name) {
+        canvas.addEventListener(name, function () { drawing = false; });
+      });
+      var clear = pad.querySelector("[data-signature-clear]");
+      if (clear) clear.addEventListener("click", function () {
+        ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = false; input.value = "";
+      });
+      form.addEventListener("submit", function () {
+        input.value = drawn ? canvas.toDataURL("image/png") : "";
+      });
+    });
+  }
+
   function init(root) {
     initTomSelect(root);
     initCharts(root);
+    initSignaturePads(root);
   }
 
   document.addEventListener("submit", function (event) {
