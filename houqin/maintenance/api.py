@@ -16,6 +16,7 @@ from rest_framework.routers import SimpleRouter
 from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id
 
 from . import filters
+from .api_plans import PlanViewSet
 from .models import PartUsage, RepairCategory, Source, Urgency, WorkOrder
 from .views import WORK_ORDER_RELATED
 
@@ -111,6 +112,10 @@ class ReportSerializer(serializers.Serializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     location_note = serializers.CharField(max_length=100, required=False, allow_blank=True)
     join = _ScopedPK(queryset=WorkOrder.objects.all(), required=False, allow_null=True)
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=10,
+        help_text="Photos of the problem (multipart).",
+    )
 
     def __init__(self, *args, **kwargs):
         from django.apps import apps
@@ -136,11 +141,35 @@ class PartInputSerializer(serializers.Serializer):
     unit_cost = serializers.DecimalField(max_digits=10, decimal_places=2, default=0)
 
 
+class ChecklistAnswerSerializer(serializers.Serializer):
+    done = serializers.BooleanField(default=False)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class FinishSerializer(serializers.Serializer):
     labour_minutes = serializers.IntegerField(min_value=0, default=0)
     parts = PartInputSerializer(many=True, required=False, default=list)
     outside_cost = serializers.DecimalField(max_digits=12, decimal_places=2, default=0)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    checklist = ChecklistAnswerSerializer(many=True, required=False, default=list)
+    signature = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="The requester's signature as a data:image/png;base64 URL.",
+    )
+    signed_by = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+    def validate_signature(self, value):
+        from .forms import decode_signature
+
+        try:
+            return decode_signature(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+class PhotosSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=10)
+    text = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -153,7 +182,10 @@ class EmptySerializer(serializers.Serializer):
 
 
 # Actions are open to everyone who can see the order; the services decide who may.
-_ACTIONS = ("assign", "start", "hold", "resume", "finish", "confirm", "reject", "cancel")
+_ACTIONS = (
+    "assign", "start", "hold", "resume", "finish", "confirm", "reject", "cancel", "reopen",
+    "photos",
+)
 
 
 class WorkOrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
@@ -178,6 +210,8 @@ class WorkOrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             "cancel": ReasonSerializer,
             "finish": FinishSerializer,
             "confirm": ConfirmSerializer,
+            "reopen": ReasonSerializer,
+            "photos": PhotosSerializer,
             "start": EmptySerializer,
             "resume": EmptySerializer,
         }.get(self.action, WorkOrderSerializer)
@@ -210,6 +244,7 @@ class WorkOrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             location_note=data.get("location_note", ""),
             source=Source.API,
             join=join,
+            photos=data.get("photos", []),
         )
         return self._answer(order, status.HTTP_201_CREATED)
 
@@ -294,6 +329,51 @@ class WorkOrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     def cancel(self, request, pk=None):
         return self._act(request, "cancel")
 
+    @extend_schema(request=ReasonSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._act(request, "reopen")
+
+    @extend_schema(request=PhotosSerializer, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def photos(self, request, pk=None):
+        """Photos or documents (e.g. a contractor's invoice PDF) with an optional comment,
+        as multipart ``files``; the requester, the fixers and dispatchers may add them."""
+        order = self.get_object()
+        serializer = PhotosSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        _services().comment(order, by=request.user, text=data["text"], photos=data["files"])
+        return self._answer(order, status.HTTP_201_CREATED)
+
+
+class PoolViewSet(RestrictedReadOnlyViewSet):
+    """抢单 pool: unassigned orders a maintenance worker may take (when the school allows);
+    ``POST …/pool/{id}/claim/`` takes one."""
+
+    queryset = WorkOrder.objects.select_related(*WORK_ORDER_RELATED)
+    serializer_class = WorkOrderSerializer
+    restricted_actions = {"claim": "view"}
+
+    def scoped(self, action):
+        # The pool is its own scope: unassigned orders workers could not see otherwise.
+        from .selectors import pool_for
+
+        return pool_for(self.request.user, acting_school_id(self.request)).select_related(
+            *WORK_ORDER_RELATED
+        )
+
+    @extend_schema(request=None, responses=WorkOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        order = self.get_object()
+        _services().claim(order, by=request.user)
+        body = WorkOrderDetailSerializer(
+            WorkOrder.objects.prefetch_related("parts").get(pk=order.pk),
+            context=self.get_serializer_context(),
+        ).data
+        return Response(body)
+
 
 class RepairCategoryViewSet(RestrictedReadOnlyViewSet):
     queryset = RepairCategory.objects.all()
@@ -303,3 +383,5 @@ class RepairCategoryViewSet(RestrictedReadOnlyViewSet):
 router = SimpleRouter()
 router.register("workorders", WorkOrderViewSet, basename="workorder")
 router.register("categories", RepairCategoryViewSet, basename="category")
+router.register("pool", PoolViewSet, basename="pool")
+router.register("plans", PlanViewSet, basename="plan")

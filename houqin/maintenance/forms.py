@@ -219,6 +219,23 @@ def worker_choices(school_id):
     )
 
 
+def decode_signature(value):
+    """A signature drawn on a phone, sent as a PNG data URL → a file (None when empty);
+    ValueError with a message for the signer when it cannot be read."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    prefix = "data:image/png;base64,"
+    message = str(_("The signature could not be read. Sign again."))
+    if not value.startswith(prefix) or len(value) > MAX_SIGNATURE_CHARS:
+        raise ValueError(message)
+    try:
+        raw = base64.b64decode(value[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(message) from None
+    return ContentFile(raw, name="signature.png")
+
+
 class ActionForm(forms.Form):
     """Fields one action needs; ``service_kwargs`` turns them into the service's arguments."""
 
@@ -302,17 +319,10 @@ class FinishForm(ActionForm):
         return [(self[f"check_{i}"], self[f"check_note_{i}"]) for i in range(count)]
 
     def clean_signature(self):
-        value = (self.cleaned_data.get("signature") or "").strip()
-        if not value:
-            return None
-        prefix = "data:image/png;base64,"
-        if not value.startswith(prefix) or len(value) > MAX_SIGNATURE_CHARS:
-            raise ValidationError(_("The signature could not be read. Sign again."))
         try:
-            raw = base64.b64decode(value[len(prefix):], validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationError(_("The signature could not be read. Sign again.")) from None
-        return ContentFile(raw, name="signature.png")
+            return decode_signature(self.cleaned_data.get("signature"))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
     def part_rows(self):
         """Bound fields grouped per parts row, for the template."""
