@@ -101,9 +101,13 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.school = school
         self.room = room
-        self.fields["category"].queryset = RepairCategory.objects.filter(
-            school=school, is_active=True
-        )
+        categories = RepairCategory.objects.filter(school=school, is_active=True)
+        if not categories.exists():
+            # A school nobody has set up yet still gets the default list, so reports work.
+            from .services import ensure_categories
+
+            ensure_categories(school)
+        self.fields["category"].queryset = categories
         self.set_duplicates(duplicates)
         style_form(self)
 

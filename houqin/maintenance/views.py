@@ -335,7 +335,7 @@ def action_forms(order, user, data=None, files=None) -> list[dict]:
 
 
 class WorkOrderDetailView(WorkOrderMixin, ObjectDetailView):
-    queryset = WorkOrder.objects.select_related(*WORK_ORDER_RELATED, "duplicate_of")
+    queryset = WorkOrder.objects.select_related(*WORK_ORDER_RELATED, "duplicate_of", "plan")
     template_name = "maintenance/workorder_detail.html"
     detail_fields = (
         "number",
@@ -357,6 +357,10 @@ class WorkOrderDetailView(WorkOrderMixin, ObjectDetailView):
         "outside_cost",
         "rating",
         "rating_comment",
+        "plan",
+        "plan_due",
+        "signed_by",
+        "signed_at",
         "created_at",
         "done_at",
     )

@@ -37,6 +37,7 @@ PARAM_MODELS = {
     "attachment_": "core.Attachment",
     "notification_": "core.Notification",
     "maintenance:workorder_": "maintenance.WorkOrder",
+    "maintenance:plan_": "maintenance.MaintenancePlan",
 }
 # Parameters with fixed sample values (not object ids).
 FIXED = {
@@ -146,7 +147,8 @@ def two_schools(db):
 
 def _documents(school, room, person, tag):
     """Per-school records of core and the modules: an approval flow, a timeline attachment, a
-    notification, a delegation, a notification channel, a repair category and a work order."""
+    notification, a delegation, a notification channel, a repair category, a work order and a
+    maintenance plan."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
@@ -184,7 +186,13 @@ def _documents(school, room, person, tag):
     order = repairs.report(
         school=school, by=person, room=room, category=category, description=f"{tag}漏水"
     )
-    return flow, entry.attachments.get(), note, delegation, channel, category, order
+    from houqin.maintenance.models import MaintenancePlan
+
+    plan = MaintenancePlan.objects.create(
+        school=school, name=f"{tag}空调清洗", category=category, room_types=["office"],
+        starts_on=today,
+    )
+    return flow, entry.attachments.get(), note, delegation, channel, category, order, plan
 
 
 def sample_kwargs(pattern, obj_by_model, model):

@@ -180,3 +180,13 @@ def test_a_logged_in_member_reports_as_themselves(client, room, categories, teac
     order = WorkOrder.objects.get()
     assert order.requester == teacher
     assert order.source == Source.QR
+
+
+def test_a_school_nobody_set_up_still_offers_the_default_categories(client, room):
+    from houqin.maintenance.models import RepairCategory
+
+    page = client.get(reverse("maintenance:public_report", args=[room.qr_token]))
+    assert page.status_code == 200
+    names = list(RepairCategory.objects.filter(school=room.school).values_list("name", flat=True))
+    assert len(names) == 7
+    assert all(name in page.content.decode() for name in names)
