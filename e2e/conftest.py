@@ -34,3 +34,24 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_phone(browser):
+    """``new_phone()`` opens a page in a fresh context (its own cookies: one person each) on a
+    390×844 touch phone; every context is closed after the test."""
+    contexts = []
+
+    def open_page(width=390, height=844):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

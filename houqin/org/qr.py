@@ -5,9 +5,11 @@ from __future__ import annotations
 import segno
 
 
-def qr_svg(url: str, *, scale: int = 4) -> str:
-    """An inline ``<svg>`` of ``url`` (error correction M survives a scuffed label)."""
-    return segno.make(url, error="m").svg_inline(scale=scale, title=None)
+def qr_svg(url: str, *, scale: int = 4, omitsize: bool = False) -> str:
+    """An inline ``<svg>`` of ``url`` (error correction M survives a scuffed label).
+
+    ``omitsize`` leaves out width and height (a viewBox only), so CSS sizes it, e.g. in mm."""
+    return segno.make(url, error="m").svg_inline(scale=scale, title=None, omitsize=omitsize)
 
 
 def room_report_path(room) -> str:
