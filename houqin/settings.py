@@ -143,6 +143,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The cache holds short-lived counters (the public QR form's rate limit) that every web worker
+# must share: files under var/ do that on one machine without another service. Tests keep
+# theirs in memory, per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if TESTING
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("HOUQIN_CACHE_DIR", str(VAR_DIR / "cache")),
+        }
+    )
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
