@@ -33,3 +33,29 @@ def assert_query_baseline(client, url: str, name: str, baseline: dict[str, int])
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     assert n <= baseline[name], f"{name} ran {n} queries; the baseline allows {baseline[name]}"
     return n
+
+
+def race(*calls, timeout: float = 30) -> list:
+    """Run each call in its own thread with its own database connection, all released at the
+    same moment (real concurrency on PostgreSQL). Returns each call's outcome in order: what it
+    returned, or the exception it raised."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=timeout)
+            outcomes[index] = call()
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -1,13 +1,11 @@
 """Two approvers clicking at the same moment: PostgreSQL, real threads, one connection each."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from houqin.core import approvals
 from houqin.core.errors import DomainError
 from houqin.core.models import ApprovalDecision, ApprovalFlow
+from houqin.core.testing import race as shared_race
 from houqin.factories import SchoolFactory, member
 from houqin.testdocs.models import SampleRequest
 from houqin.testdocs.testing import make_people, purchase_policy, submitted
@@ -16,25 +14,15 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def race(*calls):
-    """Run each call in its own thread, released together; returns 'ok' or the error class."""
-    barrier = threading.Barrier(len(calls))
+    """Each call in its own thread, released together; 'ok' or the domain error's class."""
     outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            call()
+    for outcome in shared_race(*calls):
+        if isinstance(outcome, DomainError):
+            outcomes.append(type(outcome).__name__)
+        elif isinstance(outcome, Exception):
+            raise outcome
+        else:
             outcomes.append("ok")
-        except DomainError as exc:
-            outcomes.append(type(exc).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
     return outcomes
 
 

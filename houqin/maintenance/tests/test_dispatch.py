@@ -1,12 +1,10 @@
 """Dispatch extras: the claim pool (抢单), assigning many at once (派单) and the school's own
 repair settings."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
+from houqin.core.testing import race
 from houqin.factories import SchoolFactory, member
 from houqin.maintenance import services
 from houqin.maintenance.models import MaintenanceSettings, Status, WorkOrder
@@ -99,28 +97,14 @@ def test_eight_workers_pressing_take_at_once_give_the_job_to_exactly_one():
     teacher = member(school, "staff", username="t")
     workers = [member(school, "worker", username=f"w{i}") for i in range(8)]
     order = make_order(school, teacher)
-    barrier = threading.Barrier(len(workers))
-    won, lost, errors = [], [], []
 
     def press(worker):
-        try:
-            barrier.wait(timeout=30)
-            services.claim(WorkOrder.objects.get(pk=order.pk), by=worker)
-            won.append(worker.pk)
-        except services.AlreadyTaken:
-            lost.append(worker.pk)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return lambda: services.claim(WorkOrder.objects.get(pk=order.pk), by=worker)
 
-    threads = [threading.Thread(target=press, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert len(won) == 1 and len(lost) == 7
+    outcomes = race(*(press(w) for w in workers))
+    won = [w.pk for w, o in zip(workers, outcomes, strict=True) if isinstance(o, WorkOrder)]
+    lost = [o for o in outcomes if isinstance(o, services.AlreadyTaken)]
+    assert len(won) == 1 and len(lost) == 7, outcomes
     assert WorkOrder.objects.get(pk=order.pk).assignee_id == won[0]
 
 

@@ -1,16 +1,15 @@
 """Preventive maintenance plans: due dates by term, month, year, RRULE and last completion;
 exactly-once generation; compliance; what generated orders inherit."""
 
-import threading
 from datetime import date, datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from houqin.core.scheduler import get_job, run_due_jobs
+from houqin.core.testing import race
 from houqin.factories import BuildingFactory, FloorFactory, RoomFactory, SchoolFactory, member
 from houqin.maintenance import plans, services
 from houqin.maintenance.models import MaintenancePlan, Recurrence, Source, Status, WorkOrder
@@ -404,25 +403,13 @@ def test_two_concurrent_runs_make_each_order_exactly_once():
     for i in range(12):
         RoomFactory(floor=floor, number=f"3{i:02d}", room_type=RoomType.OFFICE)
     plan = make_plan(school, category)
-    barrier = threading.Barrier(4)
-    errors = []
 
     def run():
-        try:
-            barrier.wait(timeout=30)
-            fresh = MaintenancePlan.objects.get(pk=plan.pk)
-            plans.generate(fresh, today=date(2025, 9, 10))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return plans.generate(MaintenancePlan.objects.get(pk=plan.pk), today=date(2025, 9, 10))
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    outcomes = race(run, run, run, run)
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    assert sum(len(made) for made in outcomes) == 12
     orders = WorkOrder.objects.filter(plan=plan)
     assert orders.count() == 12
     assert orders.values("room_id").distinct().count() == 12
