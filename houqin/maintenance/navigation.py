@@ -26,3 +26,47 @@ navigation.register(
         perm="maintenance.view_workorder", icon="tool", order=13,
     )
 )
+navigation.register(
+    NavItem(
+        section="repairs", label=_("QR posters"), url_name="maintenance:room_posters",
+        perm="maintenance.dispatch_workorder", icon="qrcode", order=18,
+    )
+)
+
+
+def _is_worker(access) -> bool:
+    from houqin.org.roles import Role
+
+    return Role.WORKER in getattr(access, "roles", ())
+
+
+navigation.register(
+    NavItem(
+        section="repairs", label=_("Job pool"), url_name="maintenance:pool",
+        icon="hand-grab", order=14, visible=_is_worker,
+    )
+)
+navigation.register(
+    NavItem(
+        section="repairs", label=_("Assign many"), url_name="maintenance:bulk_assign",
+        perm="maintenance.dispatch_workorder", icon="users-group", order=15,
+    )
+)
+navigation.register(
+    NavItem(
+        section="repairs", label=_("Maintenance plans"), url_name="maintenance:plan_list",
+        perm="maintenance.view_maintenanceplan", icon="calendar-repeat", order=16,
+    )
+)
+navigation.register(
+    NavItem(
+        section="repairs", label=_("Repair settings"), url_name="maintenance:settings",
+        perm="maintenance.change_maintenancesettings", icon="settings", order=19,
+    )
+)
+navigation.register(
+    NavItem(
+        section="repairs", label=_("Dashboard"), url_name="maintenance:dashboard",
+        perm="maintenance.view_workorder", icon="chart-bar", order=17,
+    )
+)

@@ -1,0 +1,584 @@
+"""Repair figures per term for the dashboard, aggregated in the database.
+
+Every figure is about the work orders *reported* in a term (``created_at`` within the term's
+dates, in the school's time zone), compared with the term that started before it:
+
+- response time: ``responded_at - created_at``; fix time: ``done_at - created_at`` — wall-clock
+  hours (nights and weekends count), as median and 90th percentile (``percentile_cont``:
+  linear interpolation between the two nearest values);
+- SLA met: of the orders that were fixed and had due times, the share fixed by ``fix_due`` and
+  answered by ``response_due``;
+- satisfaction: the average rating (1–5) and how many orders were rated;
+- cost: outside cost plus parts (quantity × unit cost); labour minutes are not money.
+
+The page runs a small, fixed number of queries whatever the number of orders, each a single
+pass over the two terms' orders with one FILTER per term (no sorting but the durations'):
+
+1. per category and room (grouped by ids only, no joins): every count the figures need;
+   totals, categories, buildings and recurring faults are added up here from those few
+   thousand groups;
+2. the median and p90 durations (PostgreSQL ``percentile_cont``; elsewhere — SQLite in tests
+   and development — computed here from one school's durations) and a count per week;
+3. parts cost per room;
+
+then two small queries name the categories and rooms found.
+
+Every query filters on ``school`` and the two terms' ``created_at`` ranges (not the gap
+between them). An index on (school, created_at) serves the ranges; ``status IN (every
+status)`` lets the (school, status, -created_at) index serve them too where there is none.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Sum,
+)
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import PartUsage, RepairCategory, Status, WorkOrder
+
+CENT = Decimal("0.01")
+RECURRING_LIMIT = 10
+# Every status: filtering on all of them lets the (school, status, -created_at) index serve a
+# created_at range (one descent per status) although no status is excluded.
+ALL_STATUSES = tuple(Status.values)
+
+RESPONSE = ExpressionWrapper(F("responded_at") - F("created_at"), output_field=DurationField())
+FIX = ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
+# Fixed orders with due times, and of those the ones on time.
+SLA_BASE = Q(done_at__isnull=False, fix_due__isnull=False)
+SLA_MET = Q(done_at__lte=F("fix_due")) & (
+    Q(response_due__isnull=True) | Q(responded_at__lte=F("response_due"))
+)
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+PART_COST = ExpressionWrapper(
+    F("quantity") * F("unit_cost"), output_field=DecimalField(max_digits=22, decimal_places=4)
+)
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``.
+
+    Aggregates with the same ordering and filter share one sort (PostgreSQL shares the
+    transition state of ordered-set aggregates), so a median and a p90 cost one sort."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction, **extra):
+        fraction = float(fraction)
+        if not 0 <= fraction <= 1:
+            raise ValueError("fraction must be between 0 and 1")
+        super().__init__(expression, fraction=repr(fraction), **extra)
+
+
+def percentile(values, fraction: float):
+    """``percentile_cont`` in Python: linear interpolation between the nearest ranks (numbers
+    or timedeltas)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# ---------------------------------------------------------------- terms
+
+
+def school_terms(school) -> list:
+    """The school's terms, latest first."""
+    from houqin.org.models import Term
+
+    return list(
+        Term.objects.filter(school_id=getattr(school, "pk", school))
+        .only("pk", "name", "start_date", "end_date", "school_id")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def current_term(terms, today: date):
+    """The term ``today`` lies in, else the latest that has started, else the first to come."""
+    for term in terms:
+        if term.start_date <= today <= term.end_date:
+            return term
+    started = [t for t in terms if t.start_date <= today]
+    if started:
+        return max(started, key=lambda t: t.start_date)
+    return min(terms, key=lambda t: t.start_date) if terms else None
+
+
+def previous_term(terms, term):
+    """The term that started before ``term`` (None for the first)."""
+    earlier = [t for t in terms if t.start_date < term.start_date]
+    return max(earlier, key=lambda t: t.start_date) if earlier else None
+
+
+def school_tz(school) -> ZoneInfo:
+    return ZoneInfo(getattr(school, "time_zone", "") or settings.TIME_ZONE)
+
+
+def term_window(term, tz) -> tuple[datetime, datetime]:
+    """From the first day's midnight to the midnight after the last day, in ``tz``."""
+    start = datetime.combine(term.start_date, time.min, tzinfo=tz)
+    end = datetime.combine(term.end_date + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def _in(window) -> Q:
+    return Q(created_at__gte=window[0], created_at__lt=window[1])
+
+
+def _orders(school, windows):
+    """The school's orders reported in any of the windows (not between them)."""
+    reported = Q()
+    for window in windows:
+        reported |= _in(window)
+    return WorkOrder.objects.filter(
+        reported, school_id=getattr(school, "pk", school), status__in=ALL_STATUSES
+    ).order_by()
+
+
+def _is_postgres() -> bool:
+    return connections[WorkOrder.objects.db].vendor == "postgresql"
+
+
+def _hours(value) -> float | None:
+    """Hours of a duration (a timedelta; a number is taken as seconds)."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 3600
+    return float(value) / 3600
+
+
+# ---------------------------------------------------------------- the passes over the orders
+
+
+def place_counts(school, windows: dict) -> list[dict]:
+    """The main pass: per category and room, for each term, how many orders were reported,
+    answered, fixed, fixed within the SLA, rated (and the ratings' sum), their outside cost
+    and the last report. Grouped by ids only (no joins), one FILTER per term, so PostgreSQL
+    hashes a few thousand groups; names, buildings and totals come after.
+
+    Returns one row per (term, category, room) with orders: {"term", "category_id", ...}."""
+    measures = {
+        "orders": lambda where: Count("pk", filter=where),
+        "responded": lambda where: Count("responded_at", filter=where),
+        "fixed": lambda where: Count("done_at", filter=where),
+        "sla_base": lambda where: Count("pk", filter=where & SLA_BASE),
+        "sla_met": lambda where: Count("pk", filter=where & SLA_BASE & SLA_MET),
+        "rating_sum": lambda where: Sum("rating", filter=where),
+        "rating_count": lambda where: Count("rating", filter=where),
+        "outside": lambda where: Sum("outside_cost", filter=where, output_field=MONEY),
+        "last": lambda where: Max("created_at", filter=where),
+    }
+    aggregates = {
+        f"{key}__{name}": make(_in(window))
+        for key, window in windows.items()
+        for name, make in measures.items()
+    }
+    rows = _orders(school, windows.values()).values("category_id", "room_id").annotate(
+        **aggregates
+    )
+    result = []
+    for row in rows:
+        for key in windows:
+            if not row[f"{key}__orders"]:
+                continue
+            pair = {name: row[f"{key}__{name}"] or 0 for name in measures}
+            pair.update(
+                term=key,
+                category_id=row["category_id"],
+                room_id=row["room_id"],
+                last=row[f"{key}__last"],
+                outside=Decimal(row[f"{key}__outside"] or 0).quantize(CENT),
+            )
+            result.append(pair)
+    return result
+
+
+def _week_starts(window, tz, count: int) -> list[datetime]:
+    """The Mondays (midnight, school time) of the first ``count`` weeks of a term."""
+    monday = _monday(window[0].astimezone(tz).date())
+    return [
+        datetime.combine(monday + timedelta(weeks=i), time.min, tzinfo=tz)
+        for i in range(count + 1)
+    ]
+
+
+def times_and_weeks(school, term, windows: dict, tz, today: date) -> tuple[dict, dict]:
+    """The second pass: median and p90 of response and fix durations per term
+    ({key: {name: timedelta}}), and orders per week of term (the current term's weeks up to
+    today, every other term lined up by week of term).
+
+    One aggregate query: ``percentile_cont`` per term on PostgreSQL (a median and a p90 of one
+    duration share one sort) and a FILTERed count per week — no GROUP BY, so nothing to sort
+    but the durations. On other databases the percentiles come from the durations, in Python
+    (one more query; one school's two terms)."""
+    keys = list(windows)
+    postgres = _is_postgres()
+    n_weeks = 0
+    if term.start_date <= today:
+        first = _monday(term.start_date)
+        n_weeks = (_monday(min(term.end_date, today)) - first).days // 7 + 1
+    names = [
+        (f"{what}_{label}", what, fraction)
+        for what in ("response", "fix")
+        for label, fraction in (("median", 0.5), ("p90", 0.9))
+    ]
+    expressions = {"response": RESPONSE, "fix": FIX}
+    only = {"response": Q(responded_at__isnull=False), "fix": Q(done_at__isnull=False)}
+    aggregates = {}
+    starts = {}
+    for key, window in windows.items():
+        starts[key] = _week_starts(window, tz, n_weeks)
+        for i in range(n_weeks):
+            # Weeks clipped to the term: the query's rows are the terms' rows only.
+            week = (max(starts[key][i], window[0]), min(starts[key][i + 1], window[1]))
+            if week[0] < week[1]:
+                aggregates[f"{key}__week_{i}"] = Count("pk", filter=_in(week))
+        if postgres:
+            for name, what, fraction in names:
+                aggregates[f"{key}__{name}"] = PercentileCont(
+                    expressions[what], fraction, filter=_in(window) & only[what],
+                    output_field=DurationField(),
+                )
+    orders = _orders(school, windows.values())
+    row = orders.aggregate(**aggregates) if aggregates else {}
+    times = {key: {name: row.get(f"{key}__{name}") for name, _w, _f in names} for key in keys}
+    if not postgres:
+        times = _python_times(orders, windows, names)
+    weeks = {
+        "labels": [start.date().isoformat() for start in starts[keys[0]][:n_weeks]],
+        **{key: [row.get(f"{key}__week_{i}") or 0 for i in range(n_weeks)] for key in keys},
+    }
+    return times, weeks
+
+
+def _python_times(orders, windows: dict, names) -> dict:
+    durations = {key: {"response": [], "fix": []} for key in windows}
+    rows = orders.filter(Q(responded_at__isnull=False) | Q(done_at__isnull=False)).values_list(
+        "created_at", "responded_at", "done_at"
+    )
+    for created, responded, done in rows:
+        for key, (start, end) in windows.items():
+            if start <= created < end:
+                if responded is not None:
+                    durations[key]["response"].append(responded - created)
+                if done is not None:
+                    durations[key]["fix"].append(done - created)
+                break
+    return {
+        key: {name: percentile(durations[key][what], fraction) for name, what, fraction in names}
+        for key in windows
+    }
+
+
+def parts_cost(school, windows: dict) -> dict:
+    """Parts cost (quantity × unit cost) by room id, per term: {room_id: {key: ¥}}."""
+    reported = Q()
+    sums = {}
+    for key, window in windows.items():
+        within = Q(order__created_at__gte=window[0], order__created_at__lt=window[1])
+        reported |= within
+        sums[key] = Sum(PART_COST, filter=within)
+    rows = (
+        PartUsage.objects.filter(
+            reported,
+            school_id=getattr(school, "pk", school),
+            order__school_id=getattr(school, "pk", school),
+            order__status__in=ALL_STATUSES,
+        )
+        .order_by()
+        .values("order__room_id")
+        .annotate(**sums)
+    )
+    return {
+        row["order__room_id"]: {key: Decimal(row[key] or 0).quantize(CENT) for key in windows}
+        for row in rows
+    }
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+
+# ---------------------------------------------------------------- adding up
+
+
+def _rooms(room_ids) -> dict:
+    """Place names and buildings of the given rooms: {room_id: {...}}."""
+    from houqin.org.models import Room
+
+    rows = Room.objects.filter(pk__in=[pk for pk in room_ids if pk is not None]).values(
+        "pk", "number", "name", "floor__building_id", "floor__building__name",
+        "floor__building__campus__name",
+    )
+    return {row["pk"]: row for row in rows}
+
+
+def _categories(category_ids) -> dict:
+    return {
+        row["pk"]: row
+        for row in RepairCategory.objects.filter(pk__in=category_ids).values("pk", "name", "order")
+    }
+
+
+def _building_label(name, campus, duplicated: set) -> str:
+    if name is None:
+        return str(_("No building (place described)"))
+    return f"{name} ({campus})" if name in duplicated and campus else name
+
+
+def headline(pairs: list[dict], times: dict, keys) -> dict:
+    """Headline figures per term, added up from ``place_counts`` rows and ``percentiles``."""
+    figures = {}
+    for key in keys:
+        rows = [p for p in pairs if p["term"] == key]
+
+        def total(field, rows=rows):
+            return sum(r[field] or 0 for r in rows)
+
+        base, met, rated = total("sla_base"), total("sla_met"), total("rating_count")
+        figures[key] = {
+            "orders": total("orders"),
+            "responded": total("responded"),
+            "fixed": total("fixed"),
+            **{name: _hours(value) for name, value in times[key].items()},
+            "sla_base": base,
+            "sla_met": met,
+            "sla_met_pct": met * 100 / base if base else None,
+            "rating_avg": total("rating_sum") / rated if rated else None,
+            "rating_count": rated,
+            "outside_cost": sum((r["outside"] for r in rows), start=Decimal("0.00")),
+        }
+    return figures
+
+
+def breakdown(pairs: list[dict], parts: dict, keys) -> dict:
+    """Orders by category and by building, cost by building (outside + parts), and the
+    recurring faults of the first term, from ``place_counts`` and ``parts_cost``."""
+    rooms = _rooms({p["room_id"] for p in pairs} | set(parts))
+    names = _categories({p["category_id"] for p in pairs})
+    zero = Decimal("0.00")
+    categories: dict = {}
+    buildings: dict = {}
+
+    def building_row(room_id):
+        room = rooms.get(room_id, {})
+        building_id = room.get("floor__building_id")
+        return buildings.setdefault(
+            building_id,
+            {
+                "id": building_id,
+                "name": room.get("floor__building__name"),
+                "campus": room.get("floor__building__campus__name"),
+                **dict.fromkeys(keys, 0),
+                **{f"{key}_outside": zero for key in keys},
+                **{f"{key}_parts": zero for key in keys},
+            },
+        )
+
+    for pair in pairs:
+        category = names.get(pair["category_id"], {"name": "", "order": 0})
+        row = categories.setdefault(
+            pair["category_id"],
+            {"id": pair["category_id"], "name": category["name"], "order": category["order"],
+             **dict.fromkeys(keys, 0)},
+        )
+        building = building_row(pair["room_id"])
+        row[pair["term"]] += pair["orders"]
+        building[pair["term"]] += pair["orders"]
+        building[f"{pair['term']}_outside"] += pair["outside"]
+    for room_id, cost in parts.items():
+        building = building_row(room_id)
+        for key in keys:
+            building[f"{key}_parts"] += cost[key]
+    labels = [b["name"] for b in buildings.values() if b["name"] is not None]
+    duplicated = {n for n in labels if labels.count(n) > 1}
+    for building in buildings.values():
+        building["label"] = _building_label(building["name"], building["campus"], duplicated)
+
+    repeated = sorted(
+        (p for p in pairs if p["term"] == keys[0] and p["room_id"] is not None
+         and p["orders"] >= 2),
+        key=lambda p: (-p["orders"], -p["last"].timestamp(), p["room_id"], p["category_id"]),
+    )[:RECURRING_LIMIT]
+    recurring = []
+    for pair in repeated:
+        room = rooms.get(pair["room_id"], {})
+        place = " ".join(
+            part
+            for part in (
+                room.get("floor__building__name"),
+                room.get("number"),
+                room.get("name") if room.get("name") != room.get("number") else "",
+            )
+            if part
+        )
+        recurring.append(
+            {
+                "room_id": pair["room_id"],
+                "place": place,
+                "category_id": pair["category_id"],
+                "category": names.get(pair["category_id"], {}).get("name", ""),
+                "count": pair["orders"],
+                "last": pair["last"],
+            }
+        )
+    return {"categories": categories, "buildings": buildings, "recurring": recurring}
+
+
+# ---------------------------------------------------------------- the whole page
+
+
+def change(current, previous) -> dict | None:
+    """Current minus previous, and as a percentage of previous (None when not comparable)."""
+    if current is None or previous is None:
+        return None
+    delta = current - previous
+    pct = float(delta) * 100 / float(previous) if previous else None
+    return {"delta": delta, "pct": pct}
+
+
+def list_url(**params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse('maintenance:workorder_list')}?{query}"
+
+
+def dashboard(school, term, previous=None, *, today: date) -> dict:
+    """Everything the dashboard shows for ``term`` of ``school``, compared with ``previous``
+    (plain dicts and lists)."""
+    tz = school_tz(school)
+    windows = {"current": term_window(term, tz)}
+    if previous is not None:
+        windows["previous"] = term_window(previous, tz)
+    keys = list(windows)
+
+    pairs = place_counts(school, windows)
+    times, weeks = times_and_weeks(school, term, windows, tz, today)
+    figures = headline(pairs, times, keys)
+    split = breakdown(pairs, parts_cost(school, windows), keys)
+
+    for key in keys:
+        figures[key]["parts_cost"] = sum(
+            (b[f"{key}_parts"] for b in split["buildings"].values()), start=Decimal("0.00")
+        )
+        figures[key]["cost"] = figures[key]["outside_cost"] + figures[key]["parts_cost"]
+    current = figures["current"]
+    before = figures.get("previous")
+
+    term_params = {
+        "created_after": term.start_date.isoformat(),
+        "created_before": term.end_date.isoformat(),
+    }
+    categories = sorted(
+        split["categories"].values(), key=lambda c: (-c["current"], c["order"], c["id"])
+    )
+    for row in categories:
+        row["change"] = change(row["current"], row.get("previous"))
+        row["url"] = list_url(category=row["id"], **term_params)
+    buildings = sorted(
+        split["buildings"].values(), key=lambda b: (-b["current"], b["name"] is None, b["label"])
+    )
+    for row in buildings:
+        row["parts"] = row["current_parts"]
+        row["outside"] = row["current_outside"]
+        row["cost"] = row["parts"] + row["outside"]
+        if "previous" in windows:
+            row["previous_cost"] = row["previous_parts"] + row["previous_outside"]
+            row["cost_change"] = change(row["cost"], row["previous_cost"])
+        row["change"] = change(row["current"], row.get("previous"))
+        row["url"] = list_url(building=row["id"], **term_params) if row["id"] else None
+    faults = split["recurring"]
+    for fault in faults:
+        fault["url"] = list_url(
+            room=fault["room_id"], category=fault["category_id"], **term_params
+        )
+
+    metrics = [
+        ("orders", _("Repairs reported"), "count", None),
+        ("response_median", _("Median response"), "hours", False),
+        ("response_p90", _("90% answered within"), "hours", False),
+        ("fix_median", _("Median fix time"), "hours", False),
+        ("fix_p90", _("90% fixed within"), "hours", False),
+        ("sla_met_pct", _("SLA met"), "percent", True),
+        ("rating_avg", _("Satisfaction"), "rating", True),
+        ("cost", _("Total cost"), "money", False),
+    ]
+    cards = []
+    for key, label, kind, higher_is_better in metrics:
+        value = current[key]
+        old = before[key] if before else None
+        delta = change(value, old)
+        if delta is not None:
+            delta["better"] = (
+                None
+                if higher_is_better is None or not delta["delta"]
+                else (delta["delta"] > 0) == higher_is_better
+            )
+        cards.append(
+            {"key": key, "label": label, "kind": kind, "value": value, "previous": old,
+             "change": delta}
+        )
+
+    return {
+        "term": term,
+        "previous_term": previous,
+        "figures": figures,
+        "cards": cards,
+        "categories": categories,
+        "buildings": buildings,
+        "buildings_by_cost": sorted(buildings, key=lambda b: (-b["cost"], b["label"])),
+        "weekly": weeks,
+        "recurring": faults,
+        "ongoing": term.start_date <= today <= term.end_date,
+        "today": today,
+    }
+
+
+def chart_data(data: dict) -> dict:
+    """The numbers the charts need (for ``json_script``): names and counts, no objects."""
+    by_cost = data["buildings_by_cost"]
+    return {
+        "categories": {
+            "names": [c["name"] for c in data["categories"]],
+            "current": [c["current"] for c in data["categories"]],
+            "previous": [c.get("previous", 0) for c in data["categories"]]
+            if data["previous_term"]
+            else None,
+        },
+        "buildings": {
+            "names": [b["label"] for b in data["buildings"]],
+            "current": [b["current"] for b in data["buildings"]],
+            "previous": [b.get("previous", 0) for b in data["buildings"]]
+            if data["previous_term"]
+            else None,
+        },
+        "cost": {
+            "names": [b["label"] for b in by_cost],
+            "parts": [float(b["parts"]) for b in by_cost],
+            "outside": [float(b["outside"]) for b in by_cost],
+        },
+        "weekly": data["weekly"],
+    }
