@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id
+from houqin.core.tables import CappedPaginator
 
-from . import filters
+from . import filters, tables
 from .api_plans import PlanViewSet
 from .models import PartUsage, RepairCategory, Source, Urgency, WorkOrder
 from .views import WORK_ORDER_RELATED
@@ -181,6 +183,37 @@ class EmptySerializer(serializers.Serializer):
     pass
 
 
+class WorkOrderPagination(PageNumberPagination):
+    """Pages as everywhere, but ``count`` stops at 10,000 (the list page's limit): past it
+    ``count_capped`` is true and the pages end there; filter (e.g. ``created_after``) to reach
+    older orders. Counting 500,000 orders on every page would cost more than the page."""
+
+    count_limit = 10_000
+
+    def django_paginator_class(self, queryset, page_size):
+        return CappedPaginator(queryset, page_size, limit=self.count_limit)
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_capped": paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "More orders match than count says (count stops at 10,000).",
+        }
+        return schema
+
+
 # Actions are open to everyone who can see the order; the services decide who may.
 _ACTIONS = (
     "assign", "start", "hold", "resume", "finish", "confirm", "reject", "cancel", "reopen",
@@ -192,12 +225,18 @@ class WorkOrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     queryset = WorkOrder.objects.select_related(*WORK_ORDER_RELATED)
     serializer_class = WorkOrderSerializer
     filterset_class = filters.WorkOrderFilterSet
+    pagination_class = WorkOrderPagination
     restricted_actions = dict.fromkeys(_ACTIONS, "view")
 
     def get_queryset(self):
         qs = super().get_queryset()
         if self.action == "retrieve":
             qs = qs.prefetch_related("parts")
+        elif self.action == "list":
+            # As the list page: fewer joins to plan, places in a second query.
+            qs = tables.with_places(
+                qs.select_related(None).select_related("category", "assignee")
+            )
         return qs
 
     def get_serializer_class(self):

@@ -320,6 +320,15 @@ class WorkOrder(NumberedDocument):
             # The overdue filter and the escalation job read open orders by their due times.
             models.Index(fields=["school", "status", "fix_due"], name="wo_fix_due_idx"),
             models.Index(fields=["school", "status", "response_due"], name="wo_response_due_idx"),
+            # The list's sorts (tables.WorkOrderTable): each walks its index and stops after a
+            # page, so a school with 500,000 orders sorts as fast as one with 50. The free-text
+            # search indexes are PostgreSQL-only (migration 0004_list_performance).
+            models.Index(fields=["school", "-created_at", "-id"], name="wo_list_created_idx"),
+            models.Index(fields=["school", "number"], name="wo_list_number_idx"),
+            models.Index(fields=["school", "urgency", "-created_at", "-id"], name="wo_list_urgency_idx"),
+            models.Index(fields=["school", "category", "-created_at", "-id"], name="wo_list_category_idx"),
+            models.Index(fields=["school", "room", "-created_at", "-id"], name="wo_list_room_idx"),
+            models.Index(fields=["school", "assignee", "-created_at", "-id"], name="wo_list_assignee_idx"),
         ]
         permissions = [
             ("dispatch_workorder", _("Can dispatch work orders")),

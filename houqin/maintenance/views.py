@@ -299,10 +299,17 @@ class WorkOrderMixin:
 
 
 class WorkOrderListView(WorkOrderMixin, ObjectListView):
-    queryset = WorkOrder.objects.select_related(*WORK_ORDER_RELATED)
+    queryset = WorkOrder.objects.select_related("category", "assignee", "company")
     filterset_class = filters.WorkOrderFilterSet
     table_class = tables.WorkOrderTable
     export_perm = "maintenance.export_workorder"
+    # 200 pages of 50: counting further costs more than anyone reads (docs/performance.md).
+    count_limit = 10_000
+
+    def base_queryset(self):
+        # Places come in a second query: joining room, floor and building into the page's query
+        # as well makes PostgreSQL spend ~10 ms planning its 7 joins, for a 1 ms query.
+        return tables.with_places(super().base_queryset())
 
 
 def action_forms(order, user, data=None, files=None) -> list[dict]:

@@ -34,7 +34,7 @@ from houqin.core.errors import DomainError
 from houqin.core.excel import export_response
 from houqin.core.filters import school_id_for, scope_choices
 from houqin.core.scoping import access_for, can, is_tenant_model, perm_name
-from houqin.core.tables import detail_url, register_detail_route
+from houqin.core.tables import CappedPaginator, detail_url, register_detail_route
 
 EXPORT_FORMATS = ("xlsx", "csv")
 TABLE_TARGET = "object-table"
@@ -159,6 +159,9 @@ class ObjectListView(ScopedViewMixin, View):
     template_name = "core/generic/object_list.html"
     partial_template_name = "core/generic/object_list.html#table"
     paginate_by = 50
+    # Count at most this many rows (None: an exact COUNT(*)); past it the list says "more than"
+    # and its pages stop there. For tables that grow to hundreds of thousands of rows.
+    count_limit: int | None = None
     # Table columns the export writes (None: every column not excluded from export).
     export_columns: tuple[str, ...] | None = None
     # Extra permission needed to export (None: whoever sees the list may export it).
@@ -213,14 +216,15 @@ class ObjectListView(ScopedViewMixin, View):
         if not paginate:
             return
         # The page size is ours, never the query string's: a list is always bounded.
+        options = {"per_page": self.paginate_by}
+        if self.count_limit is not None:
+            options.update(paginator_class=CappedPaginator, limit=self.count_limit)
         try:
-            table.paginate(
-                page=self.request.GET.get(table.prefixed_page_field, 1), per_page=self.paginate_by
-            )
+            table.paginate(page=self.request.GET.get(table.prefixed_page_field, 1), **options)
         except PageNotAnInteger:
-            table.paginate(page=1, per_page=self.paginate_by)
+            table.paginate(page=1, **options)
         except EmptyPage:
-            table.paginate(page=table.paginator.num_pages, per_page=self.paginate_by)
+            table.paginate(page=table.paginator.num_pages, **options)
 
     def may_export(self) -> bool:
         return self.export_perm is None or self.access.has_perm(self.export_perm)

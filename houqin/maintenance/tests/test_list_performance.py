@@ -1,0 +1,225 @@
+"""The work-order list with very many orders: a capped count, stable pages, fast searches and
+date ranges, and a bounded number of queries whatever the filters (docs/performance.md).
+
+Run on SQLite by default; with DATABASE_URL=postgres://… the PostgreSQL search path (the
+character index of migration 0004) is exercised too."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from houqin.core.testing import count_queries, load_baseline
+from houqin.maintenance import services
+from houqin.maintenance.api import WorkOrderPagination
+from houqin.maintenance.models import WorkOrder
+from houqin.maintenance.tests.test_pages import make_order, make_room
+from houqin.maintenance.views import WorkOrderListView
+
+pytestmark = pytest.mark.django_db
+BASELINE = load_baseline(__file__.rpartition("/")[0])
+LIST = "maintenance:workorder_list"
+API_LIST = "api:maintenance:workorder-list"
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 2 rows, counted up to 3: five orders are "more than the limit"."""
+    monkeypatch.setattr(WorkOrderListView, "paginate_by", 2)
+    monkeypatch.setattr(WorkOrderListView, "count_limit", 3)
+
+
+def numbers_on(client, url) -> list[str]:
+    body = client.get(url).content.decode()
+    return [n for n in WorkOrder.objects.values_list("number", flat=True) if f">{n}<" in body]
+
+
+def test_list_says_there_are_more_orders_than_it_counts(
+    client, school, teacher, director, small_pages
+):
+    for _ in range(5):
+        make_order(school, teacher)
+    client.force_login(director)
+
+    body = client.get(reverse(LIST)).content.decode()
+
+    assert "More than 3 rows" in body
+    assert "5 rows" not in body
+
+
+def test_list_counts_exactly_below_its_limit(client, school, teacher, director, small_pages):
+    make_order(school, teacher)
+    make_order(school, teacher)
+    client.force_login(director)
+
+    body = client.get(reverse(LIST)).content.decode()
+
+    assert "2 rows" in body
+    assert "More than" not in body
+
+
+def test_pages_stop_at_the_limit_and_a_deeper_page_shows_the_last_one(
+    client, school, teacher, director, small_pages
+):
+    orders = [make_order(school, teacher) for _ in range(5)]
+    newest_first = [o.number for o in sorted(orders, key=lambda o: (o.created_at, o.pk))][::-1]
+    client.force_login(director)
+
+    deep = numbers_on(client, reverse(LIST) + "?page=9")
+
+    # Three rows are counted, so page 2 (the last) holds the third newest only.
+    assert deep == [newest_first[2]]
+
+
+def test_pages_neither_repeat_nor_skip_orders_reported_at_the_same_moment(
+    client, school, teacher, director, monkeypatch
+):
+    monkeypatch.setattr(WorkOrderListView, "paginate_by", 2)
+    room = make_room(school)
+    orders = [make_order(school, teacher, room=room) for _ in range(5)]
+    WorkOrder.objects.update(created_at=timezone.now() - timedelta(days=1))
+    client.force_login(director)
+
+    for sort in ("", "&sort=status", "&sort=-category", "&sort=room", "&sort=number"):
+        seen = []
+        for page in (1, 2, 3):
+            seen += numbers_on(client, reverse(LIST) + f"?page={page}{sort}")
+        assert sorted(seen) == sorted(o.number for o in orders), sort
+
+
+def test_search_finds_an_order_by_its_number(client, school, teacher, director):
+    wanted = make_order(school, teacher)
+    other = make_order(school, teacher)
+    client.force_login(director)
+
+    found = numbers_on(client, reverse(LIST) + f"?q={wanted.number.lower()}")
+
+    assert found == [wanted.number]
+    assert other.number not in found
+
+
+@pytest.mark.parametrize("text", ["漏水", "漏", "龙头漏"])
+def test_search_finds_short_chinese_words_in_the_description(
+    client, school, teacher, director, text
+):
+    leak = make_order(school, teacher, description="水龙头漏水")
+    aircon = make_order(school, teacher, description="空调不制冷")
+    client.force_login(director)
+
+    found = numbers_on(client, reverse(LIST) + f"?q={text}")
+
+    assert found == [leak.number]
+    assert aircon.number not in found
+
+
+def test_search_of_two_characters_ignores_case(client, school, teacher, director):
+    projector = make_order(school, teacher, description="投影仪 HDMI 接口松了")
+    make_order(school, teacher, description="门锁坏了")
+    client.force_login(director)
+
+    assert numbers_on(client, reverse(LIST) + "?q=hd") == [projector.number]
+
+
+def test_reported_between_takes_whole_days_in_the_local_time_zone(
+    client, school, teacher, director
+):
+    late = make_order(school, teacher)
+    early = make_order(school, teacher)
+    day = timezone.localdate() - timedelta(days=10)
+    tz = timezone.get_current_timezone()
+    WorkOrder.objects.filter(pk=late.pk).update(
+        created_at=datetime(day.year, day.month, day.day, 23, 50, tzinfo=tz)
+    )
+    WorkOrder.objects.filter(pk=early.pk).update(
+        created_at=datetime(day.year, day.month, day.day, 0, 5, tzinfo=tz) + timedelta(days=1)
+    )
+    client.force_login(director)
+    url = reverse(LIST)
+
+    assert numbers_on(client, f"{url}?created_before={day.isoformat()}") == [late.number]
+    assert numbers_on(client, f"{url}?created_after={day.isoformat()}&created_before="
+                      f"{day.isoformat()}") == [late.number]
+    next_day = (day + timedelta(days=1)).isoformat()
+    assert numbers_on(client, f"{url}?created_after={next_day}") == [early.number]
+
+
+FILTERED = [
+    "?status=submitted&status=assigned&sort=-urgency",
+    "?open_only=true&q=漏水",
+    "?q=WX-&sort=number",
+    "?overdue=false&sort=room",
+    "?sort=assignee&page=2",
+]
+
+
+@pytest.mark.parametrize("query", FILTERED)
+def test_list_queries_stay_bounded_whatever_the_filters(
+    client, school, teacher, director, make_member, query
+):
+    worker = make_member(school, "worker", username="fixer")
+
+    def make(n):
+        for _ in range(n):
+            order = make_order(school, teacher, description="水管漏水")
+            services.assign(order, by=director, worker=worker)
+
+    make(3)
+    client.force_login(director)
+    url = reverse(LIST) + query
+    client.get(url)
+    first, response = count_queries(client, url)
+    assert response.status_code == 200
+    assert first <= BASELINE[LIST] + 1  # +1: the selected place or assignee, when filtered
+
+    make(6)
+    again, _response = count_queries(client, url)
+
+    assert again == first
+
+
+@pytest.mark.parametrize(
+    "query", ["?status=submitted&status=assigned", "?open_only=true&q=漏水", "?q=WX-", "?overdue=false"]
+)
+def test_api_list_queries_stay_bounded_whatever_the_filters(
+    school, teacher, director, make_member, query
+):
+    api = APIClient()
+    worker = make_member(school, "worker", username="fixer")
+
+    def make(n):
+        for _ in range(n):
+            order = make_order(school, teacher, description="水管漏水")
+            services.assign(order, by=director, worker=worker)
+
+    make(3)
+    api.force_authenticate(director)
+    url = reverse(API_LIST) + query
+    api.get(url)
+    first, response = count_queries(api, url)
+    assert response.status_code == 200
+    assert first <= BASELINE[API_LIST]
+
+    make(6)
+    again, _response = count_queries(api, url)
+
+    assert again == first
+
+
+def test_api_list_tells_when_its_count_is_capped(school, teacher, director, monkeypatch):
+    monkeypatch.setattr(WorkOrderPagination, "count_limit", 3)
+    api = APIClient()
+    api.force_authenticate(director)
+    make_order(school, teacher)
+    make_order(school, teacher)
+
+    exact = api.get(reverse(API_LIST)).json()
+    assert (exact["count"], exact["count_capped"]) == (2, False)
+
+    make_order(school, teacher)
+    make_order(school, teacher)
+    capped = api.get(reverse(API_LIST)).json()
+
+    assert (capped["count"], capped["count_capped"]) == (3, True)
+    assert len(capped["results"]) == 3
