@@ -11,7 +11,8 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -234,6 +235,17 @@ def suggest_assignee(order: WorkOrder):
     category = order.category
     if category.default_worker_id or category.default_company_id:
         return category.default_worker, category.default_company
+    # Open orders per worker from the (school, assignee, status) index: a subquery, not a join
+    # over every order each worker ever had.
+    open_orders = (
+        WorkOrder.objects.filter(
+            school_id=order.school_id, assignee=OuterRef("pk"), status__in=OPEN_STATUSES
+        )
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     worker = (
         User.objects.filter(
             is_active=True,
@@ -241,16 +253,8 @@ def suggest_assignee(order: WorkOrder):
             memberships__is_active=True,
             memberships__roles__role=Role.WORKER,
         )
-        .annotate(
-            open_orders=Count(
-                "assigned_work_orders",
-                filter=Q(
-                    assigned_work_orders__school_id=order.school_id,
-                    assigned_work_orders__status__in=OPEN_STATUSES,
-                ),
-                distinct=True,
-            )
-        )
+        .distinct()
+        .annotate(open_orders=Coalesce(Subquery(open_orders), 0))
         .order_by("open_orders", "pk")
         .first()
     )

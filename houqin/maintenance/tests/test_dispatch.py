@@ -220,3 +220,31 @@ def test_settings_page_is_for_the_director(client, school, teacher, make_member)
     for user in (teacher, clerk):
         client.force_login(user)
         assert client.get(reverse("maintenance:settings")).status_code == 403
+
+
+# ---------------------------------------------------------------- suggested assignee
+
+
+def test_the_suggested_worker_is_the_categorys_default_else_the_least_busy(
+    school, teacher, director
+):
+    busy = member(school, "worker", username="busy")
+    free = member(school, "worker", username="free")
+    member(school, "worker", username="gone").memberships.update(is_active=False)
+    for _ in range(2):
+        services.assign(make_order(school, teacher), by=director, worker=busy)
+    done = make_order(school, teacher)
+    services.assign(done, by=director, worker=free)
+    services.start(done, by=free)
+    services.finish(done, by=free)  # done orders do not count as load
+    services.assign(make_order(school, teacher), by=director, worker=free)
+
+    order = make_order(school, teacher)
+    assert services.suggest_assignee(order) == (free, None)
+    services.assign(make_order(school, teacher), by=director, worker=free)
+    services.assign(make_order(school, teacher), by=director, worker=free)
+    assert services.suggest_assignee(order) == (busy, None)
+
+    order.category.default_worker = busy
+    order.category.save()
+    assert services.suggest_assignee(order) == (busy, None)
