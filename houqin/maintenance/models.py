@@ -89,13 +89,9 @@ class MissingReason(DomainError):
     default_message = _("Give a reason.")
 
 
-class RepairCategory(TenantModel):
-    """水电, 空调, 门窗, 课桌椅, 多媒体/网络, 土建, 其他 — the school's own list, with a default
-    in-house worker or contractor for dispatch suggestions."""
+class DefaultAssignee(models.Model):
+    """Who a new order goes to unless the dispatcher chooses: a worker or a contractor."""
 
-    code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=40)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
     default_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -112,6 +108,18 @@ class RepairCategory(TenantModel):
         related_name="+",
         verbose_name=_("default contractor"),
     )
+
+    class Meta:
+        abstract = True
+
+
+class RepairCategory(DefaultAssignee, TenantModel):
+    """水电, 空调, 门窗, 课桌椅, 多媒体/网络, 土建, 其他 — the school's own list, with a default
+    in-house worker or contractor for dispatch suggestions."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -524,7 +532,7 @@ class Recurrence(models.TextChoices):
     AFTER_COMPLETION = "after_completion", _("Days after the last completion")
 
 
-class MaintenancePlan(TenantModel):
+class MaintenancePlan(DefaultAssignee, TenantModel):
     """预防性维护计划: e.g. "clean every office air-conditioner, each term, two weeks after the
     term starts". The scheduler makes one work order per target place per occurrence."""
 
@@ -570,22 +578,6 @@ class MaintenancePlan(TenantModel):
     checklist = models.JSONField(_("checklist"), default=list, blank=True)
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.LOW
-    )
-    default_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("default worker"),
-    )
-    default_company = models.ForeignKey(
-        "org.Company",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("default contractor"),
     )
     requires_photo = models.BooleanField(_("photo required when finishing"), default=False)
     requires_signature = models.BooleanField(_("signature required when finishing"), default=False)
