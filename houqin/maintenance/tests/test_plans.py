@@ -415,3 +415,19 @@ def test_two_concurrent_runs_make_each_order_exactly_once():
     assert orders.values("room_id").distinct().count() == 12
     numbers = sorted(int(n.rsplit("-", 1)[1]) for n in orders.values_list("number", flat=True))
     assert numbers == list(range(1, 13))  # unique and without gaps
+
+
+def test_plan_list_queries_grow_by_at_most_two_per_plan(client, school, category, offices):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_terms(school)
+    client.force_login(member(school, "director", username="dq"))
+    make_plan(school, category, name="p0")
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("maintenance:plan_list"))
+    for i in range(1, 6):
+        make_plan(school, category, name=f"p{i}")
+    with CaptureQueriesContext(connection) as six:
+        client.get(reverse("maintenance:plan_list"))
+    assert len(six) - len(one) <= 2 * 5, [q["sql"][:80] for q in six.captured_queries]
