@@ -371,6 +371,10 @@ class WorkOrderDetailView(WorkOrderMixin, ObjectDetailView):
         "created_at",
         "done_at",
     )
+    detail_optional_fields = (
+        "location_note", "company", "duplicate_of", "hold_reason", "rating", "rating_comment",
+        "plan", "plan_due", "signed_by", "signed_at", "done_at",
+    )
 
     def get_extra_context(self, obj):
         parts = list(obj.parts.all())

@@ -285,12 +285,15 @@ class ObjectDetailView(ScopedViewMixin, View):
     def field_rows(self, obj) -> list[tuple[str, object, str | None]]:
         """(label, value, link) rows; choices shown by label, related objects linked."""
         rows = []
+        optional = set(getattr(self, "detail_optional_fields", ()))
         for name in self.detail_fields:
             field = obj._meta.get_field(name)
             if getattr(field, "choices", None):
                 value = getattr(obj, f"get_{name}_display")()
             else:
                 value = getattr(obj, name)
+            if name in optional and value in (None, ""):
+                continue  # a row that only applies sometimes is left out when empty
             link = detail_url(value) if isinstance(value, models.Model) else None
             rows.append((capfirst(field.verbose_name), value, link))
         return rows

@@ -209,3 +209,11 @@ def test_list_page_queries_do_not_grow_with_rows(client, school, director, teach
     again, response = count_queries(client, url)
     assert response.status_code == 200
     assert again == first
+
+
+def test_detail_leaves_out_rows_that_do_not_apply(client, school, teacher):
+    order = make_order(school, teacher)
+    client.force_login(teacher)
+    page = client.get(reverse("maintenance:workorder_detail", args=[order.pk])).content.decode()
+    assert "Signed by" not in page and "Maintenance plan" not in page and "Waiting for" not in page
+    assert "Reported via" in page
