@@ -14,6 +14,14 @@ from .forms import worker_choices
 from .models import MaintenancePlan, MaintenanceSettings, Recurrence
 
 MAX_CHECKLIST_LINES = 40
+# Which recurrences use each setting (the others are hidden on the form).
+SHOWN_FOR = {
+    "offset_days": Recurrence.TERM,
+    "day_of_month": f"{Recurrence.MONTHLY},{Recurrence.YEARLY}",
+    "month": Recurrence.YEARLY,
+    "rrule": Recurrence.RRULE,
+    "interval_days": Recurrence.AFTER_COMPLETION,
+}
 
 
 class ChecklistField(forms.CharField):
@@ -72,6 +80,9 @@ class PlanForm(TenantModelForm):
         self.fields["category"].queryset = self.fields["category"].queryset.filter(
             is_active=True
         )
+        # Only the settings of the chosen recurrence are shown (static/js/houqin.js).
+        for name, shown_for in SHOWN_FOR.items():
+            self.fields[name].widget.attrs["data-show-if"] = f"recurrence:{shown_for}"
         style_form(self)
         # Checkbox lists keep Tabler's look through the template, not a form-control class.
         self.fields["room_types"].widget.attrs["class"] = "form-check-input"

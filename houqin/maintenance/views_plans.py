@@ -138,8 +138,8 @@ class PlanCreateView(PlanMixin, ObjectEditView):
 
     def get_form(self, obj, data=None, files=None):
         form = super().get_form(obj, data, files)
-        if obj._state.adding and data is None:
-            form.initial.setdefault("starts_on", timezone.localdate())
+        if obj._state.adding and data is None and not form.initial.get("starts_on"):
+            form.initial["starts_on"] = timezone.localdate()
         return form
 
 

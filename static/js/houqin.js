@@ -5,6 +5,8 @@
    - <div class="chart" data-chart="ID">      an ECharts chart whose options are the JSON of
                                               {{ options|json_script:"ID" }} (when ECharts is loaded);
    - <a data-print>                           prints the page;
+   - <input data-show-if="recurrence:term,monthly">  its form row shows only while the form's
+                                              "recurrence" field has one of those values;
    - <fieldset data-signature-pad>            a finger-drawn signature: its <canvas> is copied as a
                                               PNG data URL into the form's hidden "…signature"
                                               input when the form is submitted. */
@@ -73,7 +75,24 @@
     });
   }
 
+  function initShowIf(root) {
+    root.querySelectorAll("[data-show-if]").forEach(function (el) {
+      if (el.dataset.showIfReady) return;
+      el.dataset.showIfReady = "1";
+      var rule = el.dataset.showIf.split(":");
+      var form = el.closest("form");
+      var source = form && form.querySelector("[name='" + rule[0] + "']");
+      var row = el.closest(".mb-3") || el;
+      if (!source) return;
+      var values = rule[1].split(",");
+      function update() { row.hidden = values.indexOf(source.value) === -1; }
+      source.addEventListener("change", update);
+      update();
+    });
+  }
+
   function init(root) {
+    initShowIf(root);
     initTomSelect(root);
     initCharts(root);
     initSignaturePads(root);
