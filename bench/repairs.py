@@ -414,10 +414,19 @@ class QueryMeter:
             self.count += 1
             self.seconds += spent
             if spent > self.slowest[0]:
-                self.slowest = (spent, sql % tuple(_quote(p) for p in params) if params else sql)
+                self.slowest = (spent, _inline(sql, params))
 
     def reset(self):
         self.count, self.seconds, self.slowest = 0, 0.0, (0.0, "")
+
+
+def _inline(sql: str, params) -> str:
+    """The statement with its parameters written in (for EXPLAIN and the report)."""
+    if not params:
+        return sql
+    if isinstance(params, dict):
+        return sql % {name: _quote(value) for name, value in params.items()}
+    return sql % tuple(_quote(p) for p in params)
 
 
 def _quote(value):

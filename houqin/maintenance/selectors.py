@@ -65,21 +65,38 @@ def to_confirm(user, school=None):
 
 
 def todo_counts(access) -> dict[str, int]:
-    """The three to-do counts (to fix, to dispatch, to confirm) in one query."""
-    from django.db.models import Count
+    """The three to-do counts (to fix, to dispatch, to confirm) in one query, shown on every
+    page: one COUNT subquery each, so each is answered by its own index — (school, assignee,
+    status), (school, status, -created_at), requester and status — instead of reading every
+    open and done order of the school (20,000 with 500,000 orders)."""
+    from django.db.models import Func, IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    from houqin.org.models import School
 
     if not access.is_member:
         return {"assigned": 0, "dispatch": 0, "confirm": 0}
     user = access.user
-    may_dispatch = access.has_perm(DISPATCH_PERM)
-    none = Q(pk__in=[])
-    return WorkOrder.objects.restrict(user, "view", access.school_id).filter(
-        status__in=(*ACTIVE_STATUSES, Status.SUBMITTED, Status.DONE)
-    ).aggregate(
-        assigned=Count("pk", filter=_mine_q(access) & Q(status__in=ACTIVE_STATUSES)),
-        dispatch=Count("pk", filter=Q(status=Status.SUBMITTED) if may_dispatch else none),
-        confirm=Count("pk", filter=Q(requester_id=user.pk, status=Status.DONE)),
-    )
+    orders = WorkOrder.objects.restrict(user, "view", access.school_id).order_by()
+
+    def count(queryset):
+        # COUNT as a plain function, not an aggregate: no GROUP BY, always one row.
+        return Coalesce(
+            Subquery(queryset.annotate(n=Func("pk", function="COUNT")).values("n")[:1]),
+            0,
+            output_field=IntegerField(),
+        )
+
+    counts = {
+        "assigned": count(orders.filter(_mine_q(access), status__in=ACTIVE_STATUSES)),
+        "dispatch": count(orders.filter(status=Status.SUBMITTED))
+        if access.has_perm(DISPATCH_PERM)
+        else Value(0, output_field=IntegerField()),
+        "confirm": count(orders.filter(requester_id=user.pk, status=Status.DONE)),
+    }
+    rows = School.objects.filter(pk=access.school_id).order_by().values(**counts)
+    row = next(iter(rows), {})
+    return {name: row.get(name) or 0 for name in counts}
 
 
 def pool_for(user, school=None):

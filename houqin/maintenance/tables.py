@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.db.models import Prefetch, QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 from houqin.core.tables import BaseTable
@@ -38,6 +39,45 @@ def with_places(queryset: QuerySet) -> QuerySet:
     )
 
 
+class _DeepPages:
+    """A queryset whose deep pages read their ids first ("deferred join").
+
+    ``OFFSET 9950`` over the page's query makes PostgreSQL fetch and join 10,000 orders to
+    keep 50 (20 ms); the ids alone come from the sort's index (an index-only scan, ~3 ms), then
+    the 50 orders by id. One more query, from ``DEEP_OFFSET`` rows on only."""
+
+    DEEP_OFFSET = 1000
+
+    def __getitem__(self, k):
+        if (
+            isinstance(k, slice)
+            and self._result_cache is None
+            and (k.start or 0) >= self.DEEP_OFFSET
+            and k.stop is not None
+            and k.step is None
+            and self._iterable_class is ModelIterable  # not values() or values_list()
+        ):
+            ids = list(super(_DeepPages, self.values_list("pk", flat=True)).__getitem__(k))
+            rows = {row.pk: row for row in self.order_by().filter(pk__in=ids)}
+            return [rows[pk] for pk in ids if pk in rows]
+        return super().__getitem__(k)
+
+
+_DEEP_CLASSES: dict[type, type] = {}
+
+
+def with_deep_pages(queryset: QuerySet) -> QuerySet:
+    """``queryset`` (a clone) with ``_DeepPages`` slicing; its clones keep it."""
+    base = type(queryset)
+    if issubclass(base, _DeepPages):
+        return queryset
+    if base not in _DEEP_CLASSES:
+        _DEEP_CLASSES[base] = type(f"DeepPages{base.__name__}", (_DeepPages, base), {})
+    clone = queryset.all()
+    clone.__class__ = _DEEP_CLASSES[base]
+    return clone
+
+
 class WorkOrderTable(BaseTable):
     number = tables.Column(linkify=DETAIL_LINK, order_by=("number", "pk"))
     title = tables.Column(linkify=DETAIL_LINK, orderable=False)
@@ -53,6 +93,8 @@ class WorkOrderTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = WorkOrder
+        # The rows in one template loop: django-tables2 costs ~2 ms per row of 9 cells.
+        template_name = "maintenance/workorder_list.html"
         fields = (
             "number", "title", "status", "urgency", "category", "room", "assignee", "company",
             "created_at",

@@ -309,7 +309,7 @@ class WorkOrderListView(WorkOrderMixin, ObjectListView):
     def base_queryset(self):
         # Places come in a second query: joining room, floor and building into the page's query
         # as well makes PostgreSQL spend ~10 ms planning its 7 joins, for a 1 ms query.
-        return tables.with_places(super().base_queryset())
+        return tables.with_deep_pages(tables.with_places(super().base_queryset()))
 
 
 def action_forms(order, user, data=None, files=None) -> list[dict]:

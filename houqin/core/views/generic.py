@@ -224,7 +224,8 @@ class ObjectListView(ScopedViewMixin, View):
         except PageNotAnInteger:
             table.paginate(page=1, **options)
         except EmptyPage:
-            table.paginate(page=table.paginator.num_pages, **options)
+            # The last page, from the same paginator: its rows are not counted twice.
+            table.page = table.paginator.page(table.paginator.num_pages)
 
     def may_export(self) -> bool:
         return self.export_perm is None or self.access.has_perm(self.export_perm)

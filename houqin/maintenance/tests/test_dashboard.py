@@ -309,3 +309,20 @@ def test_percentile_interpolates_like_postgres():
     assert reports.percentile([7], 0.9) == 7
     assert reports.percentile([4, 10, 6, 20], 0.5) == 8
     assert reports.percentile([1, 2, 3, 4, 5], 0.9) == pytest.approx(4.6)
+
+
+@pytest.mark.postgres
+def test_the_single_postgres_pass_gives_every_figure_of_the_separate_queries(
+    school, dataset, director, monkeypatch
+):
+    # Orders in the last hour of a week and the first of the next, and in a later week.
+    monday = reports._monday(dataset.current.start_date) + timedelta(weeks=1)
+    order(school, dataset.a1, dataset.water, at(monday - timedelta(days=1), 23, 59), respond=2)
+    order(school, dataset.b1, dataset.water, at(monday, 0, 0), respond=1, fix=3, rating=2,
+          parts=[("4", "2.50")], by=director)
+    one_pass = figures(school, dataset)
+    monkeypatch.setattr(reports, "_overlap", lambda windows: True)  # the per-figure queries
+    separate = figures(school, dataset)
+
+    assert sum(one_pass["weekly"]["current"]) == 9
+    assert one_pass == separate

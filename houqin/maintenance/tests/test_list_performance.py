@@ -4,6 +4,7 @@ date ranges, and a bounded number of queries whatever the filters (docs/performa
 Run on SQLite by default; with DATABASE_URL=postgres://… the PostgreSQL search path (the
 character index of migration 0004) is exercised too."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from houqin.core.testing import count_queries, load_baseline
-from houqin.maintenance import services
+from houqin.maintenance import filters, services, tables
 from houqin.maintenance.api import WorkOrderPagination
 from houqin.maintenance.models import WorkOrder
 from houqin.maintenance.tests.test_pages import make_order, make_room
@@ -71,6 +72,10 @@ def test_pages_stop_at_the_limit_and_a_deeper_page_shows_the_last_one(
 
     # Three rows are counted, so page 2 (the last) holds the third newest only.
     assert deep == [newest_first[2]]
+    # ... counted once, as for the last page itself.
+    past, _response = count_queries(client, reverse(LIST) + "?page=9")
+    last, _response = count_queries(client, reverse(LIST) + "?page=2")
+    assert past == last
 
 
 def test_pages_neither_repeat_nor_skip_orders_reported_at_the_same_moment(
@@ -223,3 +228,78 @@ def test_api_list_tells_when_its_count_is_capped(school, teacher, director, monk
 
     assert (capped["count"], capped["count_capped"]) == (3, True)
     assert len(capped["results"]) == 3
+
+
+def _markup(html: str) -> str:
+    """The page's markup without the layout whitespace and the per-request CSRF token."""
+    html = re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = re.sub(r"\s+", " ", html).replace("<td >", "<td>").replace("<tbody >", "<tbody>")
+    return re.sub(r">\s+<", "><", html)
+
+
+def test_list_rows_show_what_the_generic_table_shows(
+    client, school, teacher, director, make_member, monkeypatch
+):
+    worker = make_member(school, "worker", username="fixer", full_name="王师傅")
+    noted = make_order(school, teacher, title="Tap <b>&</b> sink", location_note="靠窗")
+    services.assign(noted, by=director, worker=worker)
+    described = make_order(school, teacher)
+    WorkOrder.objects.filter(pk=described.pk).update(room=None, location_note="操场东侧")
+    make_order(school, teacher)
+    client.force_login(director)
+    urls = [reverse(LIST), reverse(LIST) + "?sort=room", reverse(LIST) + "?q=nothing-like-it"]
+    htmx = {"headers": {"HX-Request": "true", "HX-Target": "object-table"}}
+
+    plain = [_markup(client.get(url).content.decode()) for url in urls]
+    plain_fragment = _markup(client.get(urls[1], **htmx).content.decode())
+    monkeypatch.setattr(tables.WorkOrderTable._meta, "template_name", "core/generic/table.html")
+    generic = [_markup(client.get(url).content.decode()) for url in urls]
+    generic_fragment = _markup(client.get(urls[1], **htmx).content.decode())
+
+    assert "Tap &lt;b&gt;&amp;&lt;/b&gt; sink" in plain[0] and "靠窗" in plain[0]
+    assert "操场东侧" not in plain[0]  # no place: "—", as django-tables2 shows it
+    assert "Nothing found." in plain[2]
+    assert plain == generic
+    assert plain_fragment == generic_fragment and "<html" not in plain_fragment
+
+
+def test_place_and_assignee_filters_offer_the_options_django_would(
+    client, school, teacher, director, make_member, monkeypatch
+):
+    worker = make_member(school, "worker", username="fixer", full_name="王师傅")
+    make_member(school, "worker", username="nameless", full_name="")
+    room = make_room(school, number="101", name="Lab")
+    make_room(school, number="102", name="102")
+    order = make_order(school, teacher, room=room)
+    services.assign(order, by=director, worker=worker)
+    client.force_login(director)
+    url = reverse(LIST) + f"?room={room.pk}&assignee={worker.pk}"
+
+    fast = _markup(client.get(url).content.decode())
+    monkeypatch.setattr(filters.PlainSelect, "_plain_choices", lambda self: None)
+    slow = _markup(client.get(url).content.decode())
+
+    assert f'<option value="{room.pk}" selected>' in fast
+    assert f'<option value="{worker.pk}" selected>王师傅</option>' in fast
+    assert ">nameless</option>" in fast
+    assert fast == slow
+
+
+def test_deep_pages_read_their_ids_first_and_show_the_same_orders(
+    client, school, teacher, director, monkeypatch
+):
+    monkeypatch.setattr(WorkOrderListView, "paginate_by", 2)
+    for _ in range(5):
+        make_order(school, teacher)
+    client.force_login(director)
+    urls = [reverse(LIST) + query for query in ("?page=2", "?page=3&sort=-number")]
+    shallow = [numbers_on(client, url) for url in urls]
+    shallow_queries, _response = count_queries(client, urls[0])
+
+    monkeypatch.setattr(tables._DeepPages, "DEEP_OFFSET", 2)  # page 2 on is "deep"
+    deep = [numbers_on(client, url) for url in urls]
+    deep_queries, _response = count_queries(client, urls[0])
+
+    assert deep == shallow and len(deep[0]) == 2 and len(deep[1]) == 1
+    assert deep_queries == shallow_queries + 1  # the ids, then their orders
