@@ -2,10 +2,11 @@
 with a checklist and a signature — the same rules as the pages."""
 
 import base64
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from houqin.core.timeline import entries_for
@@ -50,18 +51,73 @@ def plan_payload(category, **kw):
     }
 
 
+def term_around_today(school):
+    from houqin.org.models import AcademicYear, Term
+
+    today = timezone.localdate()
+    year = AcademicYear.objects.create(
+        school=school, name="this year", start_date=today - timedelta(days=100),
+        end_date=today + timedelta(days=200),
+    )
+    return Term.objects.create(
+        school=school, year=year, number=1, name="this term",
+        start_date=today - timedelta(days=30), end_date=today + timedelta(days=60),
+    )
+
+
 def test_director_creates_a_plan_and_sees_its_compliance(api, school, director, category, offices):
-    make_terms(school)
+    term = term_around_today(school)
     api.force_authenticate(director)
-    response = api.post(reverse("api:maintenance:plan-list"), plan_payload(category), format="json")
+    payload = plan_payload(category, offset_days=0, lead_days=90, starts_on=str(term.start_date))
+    response = api.post(reverse("api:maintenance:plan-list"), payload, format="json")
     assert response.status_code == 201, response.content
     plan = MaintenancePlan.objects.get()
     assert plan.school == school and plan.checklist == ["清洗滤网"]
 
     made = api.post(reverse("api:maintenance:plan-generate", args=[plan.pk])).json()["made"]
+    assert len(made) == 3 and all(number.startswith("WX-") for number in made)
+    assert api.post(reverse("api:maintenance:plan-generate", args=[plan.pk])).json()["made"] == []
+    order = WorkOrder.objects.get(number=made[0])
+    services.assign(order, by=director, worker=member(school, "worker", username="w9"))
+    services.start(order, by=order.assignee)
+    services.finish(order, by=order.assignee, checklist=[{"done": True}])
+
     rows = api.get(reverse("api:maintenance:plan-list")).json()["results"]
-    assert rows[0]["compliance"]["expected"] in (0, 3)  # depends on today's term
-    assert len(made) in (0, 3)
+    compliance = rows[0]["compliance"]
+    assert (compliance["done"], compliance["expected"], compliance["label"]) == (1, 3, "this term")
+
+
+def test_plan_list_api_queries_grow_by_at_most_two_per_plan(api, school, director, category):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    term_around_today(school)
+    api.force_authenticate(director)
+    make_plan(school, category, name="p0")
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(reverse("api:maintenance:plan-list")).status_code == 200
+    for i in range(1, 6):
+        make_plan(school, category, name=f"p{i}")
+    with CaptureQueriesContext(connection) as six:
+        assert len(api.get(reverse("api:maintenance:plan-list")).json()["results"]) == 6
+    assert len(six) - len(one) <= 2 * 5
+
+
+def test_pool_api_queries_do_not_grow_with_the_orders(api, school, teacher, worker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MaintenanceSettings.objects.update_or_create(school=school, defaults={"claim_pool": True})
+    make_order(school, teacher)
+    api.force_authenticate(worker)
+    api.get(reverse("api:maintenance:pool-list"))  # first request: session and school set up
+    with CaptureQueriesContext(connection) as few:
+        api.get(reverse("api:maintenance:pool-list"))
+    for _ in range(5):
+        make_order(school, teacher)
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get(reverse("api:maintenance:pool-list")).json()["results"]) == 6
+    assert len(many) == len(few)
 
 
 @pytest.mark.parametrize(

@@ -248,3 +248,25 @@ def test_the_suggested_worker_is_the_categorys_default_else_the_least_busy(
     order.category.default_worker = busy
     order.category.save()
     assert services.suggest_assignee(order) == (busy, None)
+
+
+def test_pool_and_bulk_assign_pages_do_not_grow_queries_with_the_orders(
+    client, school, teacher, worker, director, pool_on
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_order(school, teacher)
+    counts = {}
+    for user, name in ((worker, "maintenance:pool"), (director, "maintenance:bulk_assign")):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        counts[name] = len(ctx)
+    for _ in range(5):
+        make_order(school, teacher)
+    for user, name in ((worker, "maintenance:pool"), (director, "maintenance:bulk_assign")):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse(name))
+        assert len(ctx) == counts[name], name
