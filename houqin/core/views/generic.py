@@ -164,6 +164,8 @@ class ObjectListView(ScopedViewMixin, View):
     count_limit: int | None = None
     # Table columns the export writes (None: every column not excluded from export).
     export_columns: tuple[str, ...] | None = None
+    # One download builds its whole file in memory: past this many rows, ask to filter.
+    export_limit: int = 100_000
     # Extra permission needed to export (None: whoever sees the list may export it).
     export_perm: str | None = None
     title = None
@@ -238,6 +240,15 @@ class ObjectListView(ScopedViewMixin, View):
             return HttpResponseBadRequest(_("Unknown export format."))
         if not self.may_export():
             raise PermissionDenied
+        if queryset[: self.export_limit + 1].count() > self.export_limit:
+            messages.error(
+                self.request,
+                _("More than %(limit)d rows to export. Narrow the filters (for example a date "
+                  "range) and export again.") % {"limit": self.export_limit},
+            )
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{self.request.path}?{query.urlencode()}")
         table = self.table_class(queryset)
         self.configure_table(table, paginate=False)
         exclude = ["actions"]

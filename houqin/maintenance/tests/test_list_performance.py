@@ -303,3 +303,25 @@ def test_deep_pages_read_their_ids_first_and_show_the_same_orders(
 
     assert deep == shallow and len(deep[0]) == 2 and len(deep[1]) == 1
     assert deep_queries == shallow_queries + 1  # the ids, then their orders
+
+
+def test_an_export_past_the_limit_asks_to_filter_and_sends_no_file(
+    client, school, director, make_member, monkeypatch
+):
+    from houqin.maintenance.tests.factories import make_order
+    from houqin.maintenance.views import WorkOrderListView
+
+    teacher = make_member(school, "staff", username="exporter-t")
+    for _ in range(3):
+        make_order(school, teacher)
+    monkeypatch.setattr(WorkOrderListView, "export_limit", 2)
+    client.force_login(director)
+    url = reverse("maintenance:workorder_list")
+    response = client.get(url, {"export": "xlsx", "urgency": "normal"})
+    assert response.status_code == 302
+    assert "export" not in response.url and "urgency=normal" in response.url
+    page = client.get(response.url).content.decode()
+    assert "More than 2 rows to export" in page
+    monkeypatch.setattr(WorkOrderListView, "export_limit", 3)
+    response = client.get(url, {"export": "xlsx"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/")
