@@ -6,6 +6,7 @@ URL names: ``api:token``, ``api:schema``, ``api:docs``, and per app ``api:<app>:
 
 from django.urls import include, path
 
+from houqin.assets.api import router as assets_router
 from houqin.core.api import DocsView, SchemaView, TokenView
 from houqin.maintenance.api import router as maintenance_router
 from houqin.org.api import router as org_router
@@ -17,4 +18,5 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     path("org/", include((org_router.urls, "org"))),
     path("maintenance/", include((maintenance_router.urls, "maintenance"))),
+    path("assets/", include((assets_router.urls, "assets"))),
 ]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "houqin.core",
     "houqin.org",
     "houqin.maintenance",
+    "houqin.assets",
 ]
 if TESTING or env_bool("HOUQIN_TESTDOCS"):
     # A tiny document type that exercises core's machinery in tests (never in production).

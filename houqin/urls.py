@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("houqin.core.urls")),
     path("org/", include("houqin.org.urls")),
     path("", include("houqin.maintenance.urls")),
+    path("", include("houqin.assets.urls")),
     path("api/", include("houqin.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -43,28 +43,41 @@ def next_number(*, school, doc_type: str, prefix: str, year: int | None = None) 
 
     Must run inside ``transaction.atomic()``; the number is consumed only if that commits.
     """
+    if year is None:
+        year = current_year(school if hasattr(school, "pk") else None)
+    values = next_values(school=school, doc_type=doc_type, year=year)
+    return format_number(prefix, year, values.start)
+
+
+def next_values(*, school, doc_type: str, year: int, count: int = 1) -> range:
+    """Reserve ``count`` consecutive sequence values for (school, doc_type, year).
+
+    For documents that format their own numbers, and for batches that take a run of numbers
+    at once (30 computers received get 30 consecutive asset numbers). Same rules as
+    ``next_number``: inside ``transaction.atomic()``, gapless, safe under concurrency.
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
     if not transaction.get_connection().in_atomic_block:
         raise NumberingOutsideTransaction(
             "next_number() must be called inside transaction.atomic() so that a failed "
             "save does not consume a number."
         )
     school_id = getattr(school, "pk", school)
-    if year is None:
-        year = current_year(school if hasattr(school, "pk") else None)
     counter = NumberCounter.objects.filter(school_id=school_id, doc_type=doc_type, year=year)
     for _attempt in range(5):
-        if counter.update(value=F("value") + 1):
+        if counter.update(value=F("value") + count):
             break
         try:
             # The savepoint keeps the caller's transaction usable when a racing creator wins.
             with transaction.atomic():
                 NumberCounter.objects.create(
-                    school_id=school_id, doc_type=doc_type, year=year, value=1
+                    school_id=school_id, doc_type=doc_type, year=year, value=count
                 )
             break
         except IntegrityError:
             continue
     else:  # pragma: no cover - needs five lost races in a row
         raise RuntimeError(f"could not allocate a number for {doc_type} {year}")
-    value = counter.values_list("value", flat=True).get()
-    return format_number(prefix, year, value)
+    last = counter.values_list("value", flat=True).get()
+    return range(last - count + 1, last + 1)

@@ -77,6 +77,8 @@ def can_claim(access, order) -> bool:
     if Role.WORKER not in getattr(access, "roles", ()):
         return False
     return MaintenanceSettings.for_school(order.school_id).claim_pool
+
+
 is_requester = is_user("requester")
 
 
@@ -161,6 +163,15 @@ class WorkOrder(NumberedDocument):
         verbose_name=_("place"),
     )
     location_note = models.CharField(_("where exactly"), max_length=100, blank=True)
+    # The asset with the problem, when it was reported from the asset's label or page.
+    asset = models.ForeignKey(
+        "assets.Asset",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("asset"),
+    )
     source = models.CharField(
         _("reported via"), max_length=10, choices=Source.choices, default=Source.WEB
     )
@@ -249,60 +260,101 @@ class WorkOrder(NumberedDocument):
         field="status",
         transitions=[
             Transition(
-                "assign", source={Status.SUBMITTED}, target=Status.ASSIGNED,
-                allowed=is_dispatcher, label=_("Assign"),
+                "assign",
+                source={Status.SUBMITTED},
+                target=Status.ASSIGNED,
+                allowed=is_dispatcher,
+                label=_("Assign"),
             ),
             # 转单: to another worker or contractor; the timeline keeps who had it before.
             Transition(
-                "reassign", source={Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD},
-                target=Status.ASSIGNED, allowed=is_dispatcher, label=_("Reassign"),
+                "reassign",
+                source={Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD},
+                target=Status.ASSIGNED,
+                allowed=is_dispatcher,
+                label=_("Reassign"),
             ),
             # 抢单: a worker takes an unassigned order from the pool (when the school allows).
             Transition(
-                "claim", source={Status.SUBMITTED}, target=Status.ASSIGNED,
-                allowed=can_claim, label=_("Take this job"),
+                "claim",
+                source={Status.SUBMITTED},
+                target=Status.ASSIGNED,
+                allowed=can_claim,
+                label=_("Take this job"),
             ),
             Transition(
-                "start", source={Status.ASSIGNED}, target=Status.IN_PROGRESS,
-                allowed=is_fixer, label=_("Start work"),
+                "start",
+                source={Status.ASSIGNED},
+                target=Status.IN_PROGRESS,
+                allowed=is_fixer,
+                label=_("Start work"),
             ),
             Transition(
-                "hold", source={Status.IN_PROGRESS}, target=Status.ON_HOLD,
-                allowed=is_fixer, guard=needs_reason, label=_("Put on hold"),
+                "hold",
+                source={Status.IN_PROGRESS},
+                target=Status.ON_HOLD,
+                allowed=is_fixer,
+                guard=needs_reason,
+                label=_("Put on hold"),
             ),
             Transition(
-                "resume", source={Status.ON_HOLD}, target=Status.IN_PROGRESS,
-                allowed=is_fixer, label=_("Resume"),
+                "resume",
+                source={Status.ON_HOLD},
+                target=Status.IN_PROGRESS,
+                allowed=is_fixer,
+                label=_("Resume"),
             ),
             Transition(
-                "finish", source={Status.IN_PROGRESS}, target=Status.DONE,
-                allowed=is_fixer, label=_("Mark as fixed"),
+                "finish",
+                source={Status.IN_PROGRESS},
+                target=Status.DONE,
+                allowed=is_fixer,
+                label=_("Mark as fixed"),
             ),
             Transition(
-                "confirm", source={Status.DONE}, target=Status.CONFIRMED,
-                allowed=any_of(is_requester, is_dispatcher), label=_("Confirm the fix"),
+                "confirm",
+                source={Status.DONE},
+                target=Status.CONFIRMED,
+                allowed=any_of(is_requester, is_dispatcher),
+                label=_("Confirm the fix"),
             ),
             Transition(
-                "reopen", source={Status.DONE}, target=Status.ASSIGNED,
-                allowed=any_of(is_requester, is_dispatcher), guard=needs_reason,
+                "reopen",
+                source={Status.DONE},
+                target=Status.ASSIGNED,
+                allowed=any_of(is_requester, is_dispatcher),
+                guard=needs_reason,
                 label=_("Not fixed"),
             ),
             Transition(
-                "reject", source={Status.SUBMITTED, Status.ASSIGNED}, target=Status.REJECTED,
-                allowed=is_dispatcher, guard=needs_reason, label=_("Reject"),
+                "reject",
+                source={Status.SUBMITTED, Status.ASSIGNED},
+                target=Status.REJECTED,
+                allowed=is_dispatcher,
+                guard=needs_reason,
+                label=_("Reject"),
             ),
             Transition(
-                "cancel", source=set(OPEN_STATUSES), target=Status.CANCELLED,
-                allowed=any_of(is_requester, is_dispatcher), guard=needs_reason,
+                "cancel",
+                source=set(OPEN_STATUSES),
+                target=Status.CANCELLED,
+                allowed=any_of(is_requester, is_dispatcher),
+                guard=needs_reason,
                 label=_("Cancel"),
             ),
             Transition(
-                "close", source={Status.CONFIRMED}, target=Status.CLOSED,
-                allowed=is_dispatcher, label=_("Close"),
+                "close",
+                source={Status.CONFIRMED},
+                target=Status.CLOSED,
+                allowed=is_dispatcher,
+                label=_("Close"),
             ),
             # Done orders nobody confirmed within the configured days close by themselves.
             Transition(
-                "auto_close", source={Status.DONE}, target=Status.CLOSED, system_only=True,
+                "auto_close",
+                source={Status.DONE},
+                target=Status.CLOSED,
+                system_only=True,
                 label=_("Closed automatically"),
             ),
         ],
@@ -333,10 +385,16 @@ class WorkOrder(NumberedDocument):
             # search indexes are PostgreSQL-only (migration 0004_list_performance).
             models.Index(fields=["school", "-created_at", "-id"], name="wo_list_created_idx"),
             models.Index(fields=["school", "number"], name="wo_list_number_idx"),
-            models.Index(fields=["school", "urgency", "-created_at", "-id"], name="wo_list_urgency_idx"),
-            models.Index(fields=["school", "category", "-created_at", "-id"], name="wo_list_category_idx"),
+            models.Index(
+                fields=["school", "urgency", "-created_at", "-id"], name="wo_list_urgency_idx"
+            ),
+            models.Index(
+                fields=["school", "category", "-created_at", "-id"], name="wo_list_category_idx"
+            ),
             models.Index(fields=["school", "room", "-created_at", "-id"], name="wo_list_room_idx"),
-            models.Index(fields=["school", "assignee", "-created_at", "-id"], name="wo_list_assignee_idx"),
+            models.Index(
+                fields=["school", "assignee", "-created_at", "-id"], name="wo_list_assignee_idx"
+            ),
         ]
         permissions = [
             ("dispatch_workorder", _("Can dispatch work orders")),

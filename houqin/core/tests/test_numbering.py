@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from houqin.core.numbering import NumberingOutsideTransaction, next_number
+from houqin.core.numbering import NumberingOutsideTransaction, next_number, next_values
 from houqin.factories import SchoolFactory
 from houqin.testdocs.models import SampleRequest
 from houqin.testdocs.testing import make_people, new_request
@@ -104,3 +104,18 @@ def test_twenty_parallel_creators_get_twenty_consecutive_numbers():
     assert errors == []
     year = date.today().year
     assert sorted(numbers) == [f"SQ-{year}-{n:05d}" for n in range(1, 21)]
+
+
+def test_a_batch_takes_a_run_of_consecutive_numbers_after_the_last_one(school):
+    assert number(school, doc_type="assets.asset") == "WX-2026-00001"
+    with transaction.atomic():
+        batch = next_values(school=school, doc_type="assets.asset", year=2026, count=30)
+    assert list(batch) == list(range(2, 32))
+    assert number(school, doc_type="assets.asset") == "WX-2026-00032"
+
+
+def test_a_first_batch_starts_at_one_and_an_empty_batch_is_refused(school):
+    with transaction.atomic():
+        assert next_values(school=school, doc_type="assets.asset", year=0, count=5) == range(1, 6)
+        with pytest.raises(ValueError):
+            next_values(school=school, doc_type="assets.asset", year=0, count=0)
