@@ -49,7 +49,7 @@ class PlanSerializer(RestrictedModelSerializer):
         model = MaintenancePlan
         fields = [
             "id", "name", "description", "category", "room_types", "buildings", "rooms",
-            "recurrence", "offset_days", "day_of_month", "month", "rrule", "interval_days",
+            "asset_categories", "recurrence", "offset_days", "day_of_month", "month", "rrule", "interval_days",
             "lead_days", "checklist", "urgency", "default_worker", "default_company",
             "requires_photo", "requires_signature", "starts_on", "ends_on", "is_active",
             "compliance",
@@ -69,7 +69,7 @@ class PlanSerializer(RestrictedModelSerializer):
         if unknown:
             raise serializers.ValidationError({"room_types": sorted(unknown)})
         probe = MaintenancePlan(**{
-            k: v for k, v in attrs.items() if k not in ("buildings", "rooms")
+            k: v for k, v in attrs.items() if k not in ("buildings", "rooms", "asset_categories")
         })
         if self.instance is not None:
             for field in ("recurrence", "rrule", "starts_on", "ends_on", "room_types"):
@@ -78,7 +78,10 @@ class PlanSerializer(RestrictedModelSerializer):
         probe.school_id = acting_school_id(self.context["request"])
         rooms = attrs.get("rooms")
         buildings = attrs.get("buildings")
+        asset_categories = attrs.get("asset_categories")
         if self.instance is not None:
+            if asset_categories is None:
+                asset_categories = list(self.instance.asset_categories.all())
             rooms = rooms if rooms is not None else list(self.instance.rooms.all())
             buildings = (
                 buildings if buildings is not None else list(self.instance.buildings.all())
@@ -88,6 +91,7 @@ class PlanSerializer(RestrictedModelSerializer):
                 probe,
                 room_ids=[r.pk for r in rooms or []],
                 building_ids=[b.pk for b in buildings or []],
+                asset_category_ids=[c.pk for c in asset_categories or []],
             )
         except plans.InvalidPlan as exc:
             raise serializers.ValidationError(str(exc.message)) from None
@@ -100,7 +104,7 @@ class GeneratedSerializer(serializers.Serializer):
 
 class PlanViewSet(RestrictedViewSet):
     queryset = MaintenancePlan.objects.select_related("category").prefetch_related(
-        "buildings", "rooms"
+        "buildings", "rooms", "asset_categories"
     )
     serializer_class = PlanSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

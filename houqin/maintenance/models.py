@@ -366,11 +366,17 @@ class WorkOrder(NumberedDocument):
         ordering = ["-created_at", "-pk"]
         constraints = [
             *NumberedDocument.Meta.constraints,
-            # One order per plan, place and occurrence, however often the scheduler runs.
+            # One order per plan, target (a place, or an asset) and occurrence, however often
+            # the scheduler runs.
             models.UniqueConstraint(
                 fields=["plan", "room", "plan_due"],
-                condition=Q(plan__isnull=False),
+                condition=Q(plan__isnull=False, asset__isnull=True),
                 name="uniq_plan_occurrence",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "asset", "plan_due"],
+                condition=Q(plan__isnull=False, asset__isnull=False),
+                name="uniq_plan_asset_occurrence",
             ),
         ]
         indexes = [
@@ -606,6 +612,18 @@ class MaintenancePlan(DefaultAssignee, TenantModel):
     )
     rooms = models.ManyToManyField(
         "org.Room", blank=True, related_name="+", verbose_name=_("also these rooms")
+    )
+    # With asset categories the targets are the assets (e.g. every air-conditioner) in those
+    # places, or anywhere when no place is chosen: one order per asset, not per place.
+    asset_categories = models.ManyToManyField(
+        "assets.AssetCategory",
+        blank=True,
+        related_name="+",
+        verbose_name=_("assets of these categories"),
+        help_text=_(
+            "One order for each asset of these categories (e.g. every air-conditioner) in the "
+            "chosen places, instead of one per place."
+        ),
     )
     recurrence = models.CharField(
         _("repeats"), max_length=20, choices=Recurrence.choices, default=Recurrence.TERM

@@ -63,7 +63,7 @@ class PlanForm(TenantModelForm):
         model = MaintenancePlan
         fields = [
             "name", "description", "category", "room_types", "buildings", "rooms",
-            "recurrence", "offset_days", "day_of_month", "month", "rrule", "interval_days",
+            "asset_categories", "recurrence", "offset_days", "day_of_month", "month", "rrule", "interval_days",
             "lead_days", "checklist", "urgency", "default_worker", "default_company",
             "requires_photo", "requires_signature", "starts_on", "ends_on", "is_active",
         ]
@@ -72,6 +72,7 @@ class PlanForm(TenantModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "rooms": forms.SelectMultiple(attrs={"data-tom-select": ""}),
+            "asset_categories": forms.SelectMultiple(attrs={"data-tom-select": ""}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -100,6 +101,7 @@ class PlanForm(TenantModelForm):
                 plan,
                 room_ids=[r.pk for r in data.get("rooms") or []],
                 building_ids=[b.pk for b in data.get("buildings") or []],
+                asset_category_ids=[c.pk for c in data.get("asset_categories") or []],
             )
         except plans.InvalidPlan as exc:
             field = "rrule" if data.get("recurrence") == Recurrence.RRULE and "RRULE" in str(

@@ -7,9 +7,12 @@ each target's last completed order. An occurrence is *live* from ``lead_days`` b
 date until its period ends (the term's end, or the day before the next occurrence): the
 scheduler makes its orders in that window, so a scheduler that was down catches up.
 
-Generation makes one order per target place per occurrence. The database holds the line: a
-unique constraint on (plan, room, due date) means two schedulers, or a scheduler and a
-"generate now" click, never make the same order twice.
+A plan's *targets* are places (rooms of some types, in some buildings, or named), or, when
+it names asset categories, the assets of those categories in those places ("every
+air-conditioner in the offices"). Generation makes one order per target per occurrence. The
+database holds the line: unique constraints on (plan, room, due date) and (plan, asset, due
+date) mean two schedulers, or a scheduler and a "generate now" click, never make the same
+order twice.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -77,7 +81,9 @@ def check_rrule(text: str, starts_on: date) -> None:
         ) from None
 
 
-def validate(plan: MaintenancePlan, *, room_ids=(), building_ids=()) -> None:
+def validate(
+    plan: MaintenancePlan, *, room_ids=(), building_ids=(), asset_category_ids=()
+) -> None:
     """What a plan must have before it can generate anything."""
     if plan.ends_on and plan.starts_on and plan.ends_on < plan.starts_on:
         raise InvalidPlan(_("The plan must end after it starts."))
@@ -85,8 +91,10 @@ def validate(plan: MaintenancePlan, *, room_ids=(), building_ids=()) -> None:
         if not (plan.rrule or "").strip():
             raise InvalidPlan(_("Write the RRULE, e.g. FREQ=WEEKLY;BYDAY=MO."))
         check_rrule(plan.rrule, plan.starts_on)
-    if not (plan.room_types or room_ids or building_ids):
-        raise InvalidPlan(_("Choose the places the plan covers: room types, buildings or rooms."))
+    if not (plan.room_types or room_ids or building_ids or asset_category_ids):
+        raise InvalidPlan(
+            _("Choose what the plan covers: room types, buildings, rooms or asset categories.")
+        )
     if plan.category_id and plan.category.school_id != plan.school_id:
         raise InvalidPlan(_("Choose a repair category of this school."))
 
@@ -94,12 +102,33 @@ def validate(plan: MaintenancePlan, *, room_ids=(), building_ids=()) -> None:
 # ---------------------------------------------------------------- targets
 
 
-def targets(plan: MaintenancePlan):
-    """The places a plan covers now: active rooms of its types in its buildings, plus the
-    rooms it names one by one."""
-    rooms = Room.objects.filter(school_id=plan.school_id, is_active=True)
+@dataclass(frozen=True)
+class Target:
+    """What one order of a plan is for: a place, or an asset (at its place, if it has one)."""
+
+    room: Room | None
+    asset: object | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (None, self.asset.pk) if self.asset is not None else (self.room.pk, None)
+
+    def __str__(self):
+        if self.asset is None:
+            return str(self.room)
+        return f"{self.asset} · {self.room}" if self.room is not None else str(self.asset)
+
+
+def _order_key(room_id, asset_id) -> tuple:
+    return (None, asset_id) if asset_id is not None else (room_id, None)
+
+
+def _place_rule(plan: MaintenancePlan) -> Q | None:
+    """Which rooms the plan names (by type, building, or one by one); None when it names none."""
     building_ids = [b.pk for b in plan.buildings.all()]
     named = [r.pk for r in plan.rooms.all()]
+    if not (plan.room_types or building_ids or named):
+        return None
     by_rule = Q()
     if plan.room_types:
         by_rule &= Q(room_type__in=plan.room_types)
@@ -108,9 +137,46 @@ def targets(plan: MaintenancePlan):
     chosen = Q(pk__in=named) if named else Q(pk__in=[])
     if plan.room_types or building_ids:
         chosen |= by_rule
-    return rooms.filter(chosen).select_related("floor__building").order_by(
-        "floor__building__name", "floor__number", "number", "pk"
+    return chosen
+
+
+def target_rooms(plan: MaintenancePlan):
+    """The places a plan names: active rooms of its types in its buildings, plus the rooms it
+    names one by one."""
+    rooms = Room.objects.filter(school_id=plan.school_id, is_active=True)
+    rule = _place_rule(plan)
+    return rooms.filter(rule if rule is not None else Q(pk__in=[])).select_related(
+        "floor__building"
+    ).order_by("floor__building__name", "floor__number", "number", "pk")
+
+
+def target_assets(plan: MaintenancePlan, category_ids):
+    """The active assets of these categories (and their sub-categories) in the plan's places,
+    or anywhere in the school when the plan names no place."""
+    asset_model = apps.get_model("assets", "Asset")
+    from houqin.assets.models.register import ACTIVE_STATUSES
+
+    assets = asset_model.objects.filter(
+        Q(category_id__in=category_ids)
+        | Q(category__parent_id__in=category_ids)
+        | Q(category__parent__parent_id__in=category_ids),
+        school_id=plan.school_id,
+        status__in=ACTIVE_STATUSES,
     )
+    rule = _place_rule(plan)
+    if rule is not None:
+        assets = assets.filter(
+            room__in=Room.objects.filter(rule, school_id=plan.school_id, is_active=True)
+        )
+    return assets.select_related("room__floor__building").order_by("number", "pk")
+
+
+def targets(plan: MaintenancePlan) -> list[Target]:
+    """What the plan covers now: its places, or the assets of its asset categories there."""
+    category_ids = [c.pk for c in plan.asset_categories.all()]
+    if category_ids:
+        return [Target(asset.room, asset) for asset in target_assets(plan, category_ids)]
+    return [Target(room) for room in target_rooms(plan)]
 
 
 # ---------------------------------------------------------------- occurrences
@@ -207,22 +273,28 @@ def live_occurrences(plan: MaintenancePlan, today: date) -> list[Occurrence]:
     ]
 
 
-def _after_completion_dues(plan: MaintenancePlan, rooms: list[Room], today: date) -> dict:
-    """room pk → due date of its next order, for rooms without an open order of the plan."""
-    orders = WorkOrder.objects.filter(plan=plan, room__in=rooms)
-    open_rooms = set(orders.filter(status__in=OPEN_STATUSES).values_list("room_id", flat=True))
-    last_done = dict(
-        orders.filter(status__in=DONE_STATUSES)
-        .values("room_id")
+def _after_completion_dues(plan: MaintenancePlan, wanted: list[Target], today: date) -> dict:
+    """target key → due date of its next order, for targets without an open order of the plan."""
+    orders = WorkOrder.objects.filter(plan=plan)
+    open_keys = {
+        _order_key(room_id, asset_id)
+        for room_id, asset_id in orders.filter(status__in=OPEN_STATUSES).values_list(
+            "room_id", "asset_id"
+        )
+    }
+    last_done = {
+        _order_key(room_id, asset_id): last
+        for room_id, asset_id, last in orders.filter(status__in=DONE_STATUSES)
+        .values("room_id", "asset_id")
         .annotate(last=Max("done_at"))
-        .values_list("room_id", "last")
-    )
+        .values_list("room_id", "asset_id", "last")
+    }
     horizon = today + timedelta(days=plan.lead_days)
     dues = {}
-    for room in rooms:
-        if room.pk in open_rooms:
+    for target in wanted:
+        if target.key in open_keys:
             continue
-        done_at = last_done.get(room.pk)
+        done_at = last_done.get(target.key)
         due = (
             timezone.localdate(done_at) + timedelta(days=plan.interval_days)
             if done_at
@@ -230,21 +302,22 @@ def _after_completion_dues(plan: MaintenancePlan, rooms: list[Room], today: date
         )
         due = max(due, plan.starts_on)
         if due <= horizon and (plan.ends_on is None or due <= plan.ends_on):
-            dues[room.pk] = due
+            dues[target.key] = due
     return dues
 
 
 # ---------------------------------------------------------------- generating
 
 
-def _order_for(plan: MaintenancePlan, room: Room, due: date, created) -> WorkOrder:
+def _order_for(plan: MaintenancePlan, target: Target, due: date, created) -> WorkOrder:
     return WorkOrder(
         school_id=plan.school_id,
-        title=f"{plan.name} · {room}"[:100],
+        title=f"{plan.name} · {target}"[:100],
         description=plan.description or plan.name,
         category_id=plan.category_id,
         urgency=plan.urgency,
-        room=room,
+        room=target.room,
+        asset=target.asset,
         source=Source.PLAN,
         plan=plan,
         plan_due=due,
@@ -274,14 +347,14 @@ def _default_assignee(plan: MaintenancePlan, sample: WorkOrder):
     return plan.default_worker, company
 
 
-def _create(plan: MaintenancePlan, room: Room, due: date, assignee, now) -> WorkOrder | None:
-    """One order for (plan, room, due) in its own savepoint; None if it exists already."""
+def _create(plan: MaintenancePlan, target: Target, due: date, assignee, now) -> WorkOrder | None:
+    """One order for (plan, target, due) in its own savepoint; None if it exists already."""
     from .services import _notify_fixers, _perform
 
     worker, company = assignee
     try:
         with transaction.atomic():
-            order = _order_for(plan, room, due, now)
+            order = _order_for(plan, target, due, now)
             order.assign_number()
             order.save()
             timeline.record(
@@ -311,34 +384,36 @@ def _create(plan: MaintenancePlan, room: Room, due: date, assignee, now) -> Work
 def generate(plan: MaintenancePlan, *, today: date | None = None, now=None) -> list[WorkOrder]:
     """Make the orders of every live occurrence that are not there yet; returns the new ones.
 
-    Safe to run at any time, twice, or concurrently: each (plan, room, due) is made once."""
+    Safe to run at any time, twice, or concurrently: each (plan, target, due) is made once."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     if not plan.is_active or plan.starts_on > today + timedelta(days=plan.lead_days):
         return []
-    rooms = list(targets(plan))
-    if not rooms:
+    covered = targets(plan)
+    if not covered:
         return []
-    wanted: list[tuple[Room, date]] = []
+    wanted: list[tuple[Target, date]] = []
     if plan.recurrence == Recurrence.AFTER_COMPLETION:
-        dues = _after_completion_dues(plan, rooms, today)
-        wanted = [(room, dues[room.pk]) for room in rooms if room.pk in dues]
+        dues = _after_completion_dues(plan, covered, today)
+        wanted = [(t, dues[t.key]) for t in covered if t.key in dues]
     else:
         live = live_occurrences(plan, today)
         if live:
-            existing = set(
-                WorkOrder.objects.filter(plan=plan, plan_due__in=[o.due for o in live])
-                .values_list("room_id", "plan_due")
-            )
+            existing = {
+                (*_order_key(room_id, asset_id), due)
+                for room_id, asset_id, due in WorkOrder.objects.filter(
+                    plan=plan, plan_due__in=[o.due for o in live]
+                ).values_list("room_id", "asset_id", "plan_due")
+            }
             wanted = [
-                (room, o.due) for o in live for room in rooms if (room.pk, o.due) not in existing
+                (t, o.due) for o in live for t in covered if (*t.key, o.due) not in existing
             ]
     if not wanted:
         return []
     assignee = _default_assignee(plan, _order_for(plan, wanted[0][0], wanted[0][1], now))
     made = []
-    for room, due in wanted:
-        order = _create(plan, room, due, assignee, now)
+    for target, due in wanted:
+        order = _create(plan, target, due, assignee, now)
         if order is not None:
             made.append(order)
     return made
@@ -431,13 +506,15 @@ def compliance(
             start, end, label = term.start_date, term.end_date, term.name
         else:
             start, end = date(today.year, 1, 1), date(today.year, 12, 31)
-    count = target_count if target_count is not None else targets(plan).count()
+    count = target_count if target_count is not None else len(targets(plan))
     orders = WorkOrder.objects.filter(plan=plan, plan_due__gte=start, plan_due__lte=end)
     if plan.recurrence == Recurrence.AFTER_COMPLETION:
         expected = count
-        done_rooms = orders.filter(status__in=DONE_STATUSES).values("room_id").distinct().count()
+        done_targets = (
+            orders.filter(status__in=DONE_STATUSES).values("room_id", "asset_id").distinct().count()
+        )
         overdue = orders.filter(status__in=OPEN_STATUSES, plan_due__lt=today).count()
-        return Compliance(expected, min(done_rooms, expected), overdue, start, end, label)
+        return Compliance(expected, min(done_targets, expected), overdue, start, end, label)
     dues = [o.due for o in occurrences(plan, start, end, school_calendar=school_calendar)]
     expected = count * len(dues)
     figures = orders.filter(plan_due__in=dues).aggregate(

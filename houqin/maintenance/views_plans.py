@@ -58,7 +58,7 @@ class PlanListView(PlanMixin, View):
         plan_list = list(
             self.restricted("view")
             .select_related(*PLAN_RELATED)
-            .prefetch_related("buildings", "rooms")
+            .prefetch_related("buildings", "rooms", "asset_categories")
             .order_by("-is_active", "name", "pk")
         )
         context = {
@@ -77,7 +77,7 @@ class PlanDetailView(PlanMixin, View):
         plan = get_object_or_404(
             self.restricted("view")
             .select_related(*PLAN_RELATED)
-            .prefetch_related("buildings", "rooms__floor__building"),
+            .prefetch_related("buildings", "rooms__floor__building", "asset_categories"),
             pk=pk,
         )
         today = timezone.localdate()
@@ -116,6 +116,7 @@ class PlanDetailView(PlanMixin, View):
             "plan": plan,
             "targets": target_list[:100],
             "target_count": len(target_list),
+            "asset_categories": list(plan.asset_categories.all()),
             "compliance": now,
             "previous": before,
             "previous_term": last_term,

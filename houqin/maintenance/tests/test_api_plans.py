@@ -124,7 +124,7 @@ def test_pool_api_queries_do_not_grow_with_the_orders(api, school, teacher, work
     "change, field_text",
     [
         ({"recurrence": "rrule", "rrule": "FREQ=NEVER"}, "RRULE"),
-        ({"room_types": []}, "places the plan covers"),
+        ({"room_types": []}, "what the plan covers"),
         ({"room_types": ["spaceship"]}, "spaceship"),
     ],
 )
