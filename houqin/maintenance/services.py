@@ -106,12 +106,13 @@ def ensure_categories(school) -> list[RepairCategory]:
 # ---------------------------------------------------------------- reporting
 
 
-def find_open_duplicates(*, school, room, category):
-    """Open orders for the same place and category: the reporter may join one instead."""
-    if room is None or category is None:
+def find_open_duplicates(*, school, room, category, asset=None):
+    """Open orders for the same place (or asset) and category: the reporter may join one."""
+    if category is None or (room is None and asset is None):
         return WorkOrder.objects.none()
+    same = {"asset": asset} if asset is not None else {"room": room}
     return WorkOrder.objects.filter(
-        school=school, room=room, category=category, status__in=OPEN_STATUSES
+        school=school, category=category, status__in=OPEN_STATUSES, **same
     ).order_by("created_at", "pk")
 
 
@@ -143,10 +144,12 @@ def report(
     location_note="",
     source=Source.WEB,
     join=None,
+    asset=None,
 ) -> WorkOrder:
     """Report a problem (logged in, or public with name and phone); returns the order.
 
     With ``join`` the report is added to that open order's timeline and the original is returned.
+    With ``asset`` (reported from an asset's label) the order names it, at the asset's place.
     """
     reporter_name = (reporter_name or "").strip()
     reporter_phone = re.sub(r"[\s-]", "", reporter_phone or "")
@@ -162,6 +165,10 @@ def report(
             raise InvalidReport(_("Give an 11-digit mobile number so the repair team can call."))
     if room is not None and room.school_id != getattr(school, "pk", school):
         raise InvalidReport(_("This place belongs to another school."))
+    if asset is not None:
+        if asset.school_id != getattr(school, "pk", school):
+            raise InvalidReport(_("This asset belongs to another school."))
+        room = room or asset.room
     if category is None or category.school_id != getattr(school, "pk", school):
         raise InvalidReport(_("Choose a repair category of this school."))
     if not description:
@@ -176,11 +183,13 @@ def report(
 
     order = WorkOrder(
         school_id=getattr(school, "pk", school),
-        title=(title or "").strip()[:100] or f"{category.name} · {room or location_note}"[:100],
+        title=(title or "").strip()[:100]
+        or f"{category.name} · {asset.name if asset else room or location_note}"[:100],
         description=description,
         category=category,
         urgency=urgency,
         room=room,
+        asset=asset,
         location_note=(location_note or "").strip(),
         source=source,
         requester=by,

@@ -2,12 +2,29 @@
 
 from django.urls import path
 
-from . import views, views_dashboard, views_dispatch, views_plans, views_print
+from . import (
+    views,
+    views_dashboard,
+    views_dispatch,
+    views_plans,
+    views_print,
+    views_public_asset,
+)
 
 app_name = "maintenance"
 urlpatterns = [
     path("r/<str:token>/", views.PublicReportView.as_view(), name="public_report"),
     path("r/<str:token>/thanks/", views.public_thanks, name="public_thanks"),
+    path(
+        "r/a/<str:token>/",
+        views_public_asset.PublicAssetReportView.as_view(),
+        name="public_asset_report",
+    ),
+    path(
+        "r/a/<str:token>/thanks/",
+        views_public_asset.public_asset_thanks,
+        name="public_asset_thanks",
+    ),
     path("repairs/", views.WorkOrderListView.as_view(), name="workorder_list"),
     path("repairs/add/", views.WorkOrderAddView.as_view(), name="workorder_add"),
     path("repairs/queue/", views.MyQueueView.as_view(), name="my_queue"),

@@ -102,6 +102,8 @@ class PublicReportView(View):
 
     template_name = "maintenance/public_report.html"
     limited_template_name = "maintenance/public_limited.html"
+    asset = None  # set when reporting from an asset's label (views_public_asset)
+    thanks_url_name = "maintenance:public_thanks"
 
     def dispatch(self, request, token):
         self.room = _room_for_token(token)
@@ -110,9 +112,10 @@ class PublicReportView(View):
         return super().dispatch(request, token)
 
     def open_orders(self):
+        same = {"asset": self.asset} if self.asset is not None else {"room": self.room}
         return list(
             WorkOrder.objects.filter(
-                school=self.school, room=self.room, status__in=OPEN_STATUSES
+                school=self.school, status__in=OPEN_STATUSES, **same
             ).order_by("-created_at")[:5]
         )
 
@@ -162,13 +165,14 @@ class PublicReportView(View):
                     location_note=data["location_note"],
                     source=Source.QR,
                     join=join,
+                    asset=self.asset,
                 )
             except (DomainError, ValidationError) as exc:
                 add_validation_error(form, exc)
             else:
                 limit.hit()
                 request.session[THANKS_SESSION_KEY] = order.number
-                return redirect("maintenance:public_thanks", token=token)
+                return redirect(self.thanks_url_name, token=token)
         return self.render_form(form)
 
     def _join_decided(self, form) -> bool:
@@ -176,7 +180,8 @@ class PublicReportView(View):
         if form.cleaned_data["join"]:
             return True
         same = _services().find_open_duplicates(
-            school=self.school, room=self.room, category=form.cleaned_data["category"]
+            school=self.school, room=self.room, category=form.cleaned_data["category"],
+            asset=self.asset,
         )
         if not same.exists():
             return True
@@ -188,7 +193,10 @@ class PublicReportView(View):
         return False
 
     def render_form(self, form):
-        context = {"form": form, "room": self.room, "school": self.school, "member": self.member}
+        context = {
+            "form": form, "room": self.room, "asset": self.asset, "school": self.school,
+            "member": self.member,
+        }
         return render(self.request, self.template_name, context)
 
 
