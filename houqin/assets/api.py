@@ -1,14 +1,9 @@
 """The assets API (/api/assets/…): each area registers its viewsets on this router."""
 
-from importlib import import_module
-
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from . import api_disposal, api_ledger, api_movements, api_register, api_stocktake
 
-for _area in ("api_register", "api_movements", "api_stocktake", "api_disposal", "api_ledger"):
-    try:
-        import_module(f"{__package__}.{_area}").register(router)
-    except ModuleNotFoundError as missing:
-        if missing.name != f"{__package__}.{_area}":
-            raise
+router = DefaultRouter()
+for _area in (api_register, api_movements, api_stocktake, api_disposal, api_ledger):
+    _area.register(router)

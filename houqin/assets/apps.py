@@ -10,6 +10,13 @@ class AssetsConfig(AppConfig):
     def ready(self):
         from houqin.core.notify import register_category
 
-        from . import navigation, permissions  # noqa: F401  (registrations)
+        from . import (  # noqa: F401  (registrations: menu, roles, approvals, jobs)
+            documents_disposal,
+            documents_stocktake,
+            jobs_ledger,
+            jobs_movements,
+            navigation,
+            permissions,
+        )
 
         register_category("assets", _("Assets"))

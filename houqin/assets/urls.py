@@ -2,31 +2,21 @@
 
 Each area keeps its routes in its own module; this one only joins them."""
 
-from importlib import import_module
-
-app_name = "assets"
-
-_AREAS = (
-    "urls_register",  # register, categories, settings, the label QR (/a/<token>/)
-    "urls_import",  # ledger import
-    "urls_movements",  # transfers, loans, bulk actions, label sheets
-    "urls_stocktake",  # stock-takes
-    "urls_disposal",  # disposals, write-offs, damage records
-    "urls_ledger",  # depreciation and ledger reports
+from . import (
+    urls_disposal,
+    urls_import,
+    urls_ledger,
+    urls_movements,
+    urls_register,
+    urls_stocktake,
 )
 
-
-def _patterns():
-    patterns = []
-    for area in _AREAS:
-        try:
-            module = import_module(f"{__package__}.{area}")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{__package__}.{area}":
-                raise
-            continue
-        patterns.extend(module.urlpatterns)
-    return patterns
-
-
-urlpatterns = _patterns()
+app_name = "assets"
+urlpatterns = [
+    *urls_register.urlpatterns,  # register, categories, settings, the label QR (/a/<token>/)
+    *urls_import.urlpatterns,  # ledger import
+    *urls_movements.urlpatterns,  # transfers, loans, bulk actions, label sheets
+    *urls_stocktake.urlpatterns,  # stock-takes
+    *urls_disposal.urlpatterns,  # disposals, write-offs, damage records
+    *urls_ledger.urlpatterns,  # depreciation and ledger reports
+]

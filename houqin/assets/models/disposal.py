@@ -118,10 +118,15 @@ class Disposal(NumberedDocument):
 
     @classmethod
     def owned_q(cls, access, action):
-        """Requesters see and edit their own requests."""
+        """Requesters see and edit their own requests; department heads see their
+        department's."""
         if action not in ("view", "change"):
             return None
-        return Q(requested_by_id=getattr(access.user, "pk", None))
+        q = Q(requested_by_id=getattr(access.user, "pk", None))
+        department_ids = getattr(access, "headed_department_ids", None) or ()
+        if action == "view" and department_ids:
+            q |= Q(department_id__in=list(department_ids))
+        return q
 
 
 class DisposalLine(TenantModel):

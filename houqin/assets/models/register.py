@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from houqin.core.models import TenantModel
@@ -56,7 +57,7 @@ class AcquisitionMode(models.TextChoices):
 class UseDirection(models.TextChoices):
     TEACHING = "teaching", _("Teaching")
     RESEARCH = "research", _("Research")
-    ADMINISTRATION = "administration", _("Administration")
+    ADMINISTRATION = "administration", pgettext_lazy("use of an asset", "Administration")
     LOGISTICS = "logistics", _("Logistics and services")
     STUDENT_LIFE = "student_life", _("Student life")
     OTHER = "other", _("Other")

@@ -23,6 +23,10 @@ MARKER = "乙校专属"
 PUBLIC = {
     "maintenance:public_report",
     "maintenance:public_thanks",
+    "maintenance:public_asset_report",
+    "maintenance:public_asset_thanks",
+    # An asset's label: staff of its school see the asset, anyone else the public report form.
+    "assets:asset_qr",
     "login",
     "admin:login",
     "set_language",
@@ -38,6 +42,10 @@ PARAM_MODELS = {
     "notification_": "core.Notification",
     "maintenance:workorder_": "maintenance.WorkOrder",
     "maintenance:plan_": "maintenance.MaintenancePlan",
+    "assets:asset_": "assets.Asset",
+    "assets:import_": "assets.AssetImport",
+    "assets:disposal_": "assets.Disposal",
+    "assets:damage_": "assets.DamageRecord",
 }
 # Parameters with fixed sample values (not object ids).
 FIXED = {
@@ -192,7 +200,59 @@ def _documents(school, room, person, tag):
         school=school, name=f"{tag}空调清洗", category=category, room_types=["office"],
         starts_on=today,
     )
-    return flow, entry.attachments.get(), note, delegation, channel, category, order, plan
+    return (
+        flow, entry.attachments.get(), note, delegation, channel, category, order, plan,
+        *_asset_documents(school, room, person, tag),
+    )
+
+
+def _asset_documents(school, room, person, tag):
+    """One record of each kind of the assets module, made directly (the walk needs rows, not
+    workflows): a category, an asset, a loan, a movement, an import, a stock-take and its line,
+    a disposal and its line, a damage record, a depreciation run."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from houqin.assets import models as assets
+
+    category = assets.AssetCategory.objects.create(
+        school=school, code=f"X{school.code}", name=f"{tag}类别", useful_life_years=6
+    )
+    asset = assets.Asset.objects.create(
+        school=school, number=f"{tag}-0001", name=f"{tag}电脑", category=category, room=room,
+        total_value=5000, unit_price=5000,
+    )
+    loan = assets.AssetLoan.objects.create(
+        school=school, asset=asset, borrower=person, due_on=date(2099, 1, 1)
+    )
+    movement = assets.AssetMovement.objects.create(
+        school=school, asset=asset, to_room=room, note=f"{tag}调拨"
+    )
+    upload = assets.AssetImport.objects.create(
+        school=school, file=f"asset-imports/{school.code}.csv", original_name=f"{tag}台账.csv",
+        created_by=person,
+    )
+    with transaction.atomic():
+        take = assets.StockTake(school=school, name=f"{tag}盘点", started_by=person)
+        take.assign_number()
+        take.save()
+        disposal = assets.Disposal(school=school, reason=f"{tag}报废", requested_by=person)
+        disposal.assign_number()
+        disposal.save()
+        damage = assets.DamageRecord(
+            school=school, asset=asset, description=f"{tag}损坏", recorded_by=person
+        )
+        damage.assign_number()
+        damage.save()
+    item = assets.StockTakeItem.objects.create(
+        school=school, stocktake=take, asset=asset, expected_room=room
+    )
+    line = assets.DisposalLine.objects.create(
+        school=school, disposal=disposal, asset=asset, quantity=1, original_value=5000
+    )
+    run = assets.DepreciationRun.objects.create(school=school, period=date(2026, 1, 1))
+    return category, asset, loan, movement, upload, take, item, disposal, line, damage, run
 
 
 def sample_kwargs(pattern, obj_by_model, model):
