@@ -363,11 +363,147 @@ def build_register(school, *, today: date | None = None) -> int:
     return len(assets)
 
 
+def _user(username):
+    from houqin.org.models import User
+
+    return User.objects.filter(username=username).first()
+
+
+def build_activity(school, *, today: date | None = None) -> None:
+    """What a term of asset work leaves behind, made through the services: loans (one
+    overdue), a closed stock-take of the admin building with its corrections approved, a
+    historic write-off of the oldest computers, a disposal waiting for approval, damage records
+    and last month's depreciation."""
+    from houqin.core import approvals
+
+    from . import (
+        services_damage,
+        services_disposal,
+        services_ledger,
+        services_movements,
+        services_stocktake,
+        services_writeoff,
+    )
+    from .models import DamageCause, DisposalKind, StockTake
+
+    today = today or timezone.localdate()
+    rng = random.Random(SEED + 1)
+    director, clerk = _user("director"), _user("clerk")
+    teacher, class_teacher, principal = _user("teacher"), _user("class_teacher"), _user("principal")
+    if not all((director, clerk, teacher, class_teacher)):
+        return
+    active = Asset.objects.filter(school=school, status=AssetStatus.IN_USE)
+
+    # Loans: projectors and speakers out to teachers; the first one is three days late.
+    from .models import AssetLoan
+
+    lent = active.filter(name__in=("投影仪", "专业音响")).order_by("number")[:4]
+    for i, asset in enumerate(lent):
+        loan = services_movements.lend(
+            asset,
+            by=clerk,
+            borrower=teacher if i % 2 else class_teacher,
+            due_on=today + timedelta(days=14),
+            note="公开课使用",
+        )
+        if i == 0:
+            AssetLoan.objects.filter(pk=loan.pk).update(
+                lent_on=today - timedelta(days=17), due_on=today - timedelta(days=3)
+            )
+
+    # A stock-take of the admin building: most found, a few elsewhere, some missing.
+    from houqin.org.models import Building
+
+    building = Building.objects.filter(school=school, name__contains="行政").first()
+    if building is not None and not StockTake.objects.filter(school=school).exists():
+        take = services_stocktake.start(
+            school=school, by=clerk, name=f"{today.year}年行政楼资产盘点", buildings=[building]
+        )
+        items = list(take.items.select_related("asset", "expected_room").order_by("pk"))
+        rooms = [i.expected_room for i in items if i.expected_room_id]
+        for item in items:
+            roll = rng.random()
+            if roll < 0.03:
+                continue  # not found: missing when the stock-take closes
+            room = rng.choice(rooms) if roll < 0.05 else item.expected_room
+            services_stocktake.scan(take, by=clerk, code=item.asset.number, room=room, typed=True)
+        services_stocktake.scan(take, by=clerk, code="ZC-OLD-0099", room=rooms[0], typed=True)
+        services_stocktake.close(take, by=clerk)
+        services_stocktake.submit(take, by=clerk)
+        approvals.approve(take, by=director, comment="盘点结果属实，同意调整")
+
+    # Historic write-off: the oldest computers, approved by the bureau years ago.
+    oldest = list(
+        active.filter(name="台式计算机", acquired_on__year__lte=2013).order_by("number")[:12]
+    )
+    if oldest:
+        services_writeoff.write_off(
+            by=director,
+            school=school,
+            approval_reference="鄞教资〔2024〕17号",
+            disposed_on=date(today.year - 1, 12, 20),
+            reason="超过使用年限，无法修复",
+            assets=oldest,
+        )
+    # A disposal waiting for the director: broken projectors.
+    broken = list(active.filter(name="投影仪").order_by("-number")[:2])
+    if broken:
+        disposal = services_disposal.create_disposal(
+            by=clerk,
+            school=school,
+            lines=[(a, a.quantity) for a in broken],
+            reason="灯泡老化、主板故障，维修费用超过残值",
+            kind=DisposalKind.SCRAP,
+            appraisal="经信息中心鉴定无维修价值",
+        )
+        services_disposal.submit(disposal, by=clerk)
+
+    # Damage records: a broken window by a named student, a desk nobody owns up to, wear.
+    from houqin.org.models import SchoolClass
+
+    klass = SchoolClass.objects.filter(school=school, class_teacher=class_teacher).first()
+    desk = active.filter(name="学生课桌").first()
+    if klass is not None and desk is not None:
+        services_damage.create_damage(
+            by=class_teacher,
+            school=school,
+            asset=desk,
+            school_class=klass,
+            description="课间打闹，桌面被踩裂",
+            cause=DamageCause.UNKNOWN,
+        )
+        services_damage.create_damage(
+            by=clerk,
+            school=school,
+            room=desk.room,
+            school_class=klass,
+            responsible_name="王同学",
+            description="踢球打碎教室窗户玻璃一块",
+            cause=DamageCause.NEGLIGENCE,
+            assessed_amount=Decimal("180"),
+        )
+    chair = active.filter(name="办公椅").first()
+    if chair is not None:
+        services_damage.create_damage(
+            by=clerk,
+            school=school,
+            asset=chair,
+            description="气压棒老化下沉",
+            cause=DamageCause.WEAR,
+        )
+
+    # Depreciation through last month.
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    services_ledger.run_depreciation(school=school, month=last_month, by=director)
+    del principal
+
+
 def build(schools) -> None:
     school = schools.get("donghu")
     if school is None or Asset.objects.filter(school=school).exists():
         return
     build_register(school)
+    build_activity(school)
     other = schools.get("nanhu")
     if other is not None:
         ensure_standard_categories(other)

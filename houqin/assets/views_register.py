@@ -282,7 +282,7 @@ class AssetDetailView(AssetMixin, ObjectDetailView):
             if url:
                 links.append((url, _("Record damage"), "hammer"))
         if active and access.has_perm("assets.add_disposal"):
-            url = optional_url("assets:disposal_add", query=f"asset={obj.pk}")
+            url = optional_url("assets:disposal_add", query=f"ids={obj.pk}")
             if url:
                 links.append((url, _("Request disposal"), "trash"))
         return links

@@ -2,6 +2,7 @@
 categories, settings, exports and the label QR address."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -392,3 +393,16 @@ def test_registered_assets_get_their_timeline_entry(client, school, clerk):
     body = client.get(reverse("assets:asset_detail", args=[asset.pk])).content.decode()
 
     assert "Registered." in body
+
+
+def test_asking_to_dispose_from_an_asset_page_lists_that_asset_only(client, school, clerk):
+    asset = AssetFactory(school=school, number="ZC-ONE")
+    AssetFactory(school=school, number="ZC-OTHER")
+    client.force_login(clerk)
+    page = client.get(reverse("assets:asset_detail", args=[asset.pk])).content.decode()
+    link = re.search(r'href="([^"]*/disposals/add/[^"]*)"', page)
+    assert link, "the asset page offers to ask for its disposal"
+
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+
+    assert "ZC-ONE" in form and "ZC-OTHER" not in form
