@@ -30,20 +30,21 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to ``MAX_PHOTOS`` photos, each checked by its content (not its name)."""
+    """Up to ``max_files`` photos (or, with ``images_only=False``, also scans such as PDFs),
+    each checked by its content (not its name)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, images_only=True, max_files=MAX_PHOTOS, **kwargs):
+        self.images_only, self.max_files = images_only, max_files
+        accept = "image/*,.heic" if images_only else "image/*,.heic,.pdf"
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/*,.heic", "multiple": True})
-        )
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "multiple": True}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
+        if len(files) > self.max_files:
             raise ValidationError(
-                _("At most %(count)d photos can be added.") % {"count": MAX_PHOTOS}
+                _("At most %(count)d photos can be added.") % {"count": self.max_files}
             )
         for f in files:
             super().clean(f, initial)
@@ -51,7 +52,7 @@ class PhotosField(forms.FileField):
                 info = validate_upload(f)
             except InvalidUpload as exc:
                 raise ValidationError(str(exc.message)) from None
-            if not info.is_image:
+            if self.images_only and not info.is_image:
                 raise ValidationError(
                     _("“%(name)s” is not a photo.") % {"name": getattr(f, "name", "")}
                 )

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from houqin.core.attachments import InvalidUpload, validate_upload
 from houqin.core.filters import TenantFilterSet, YesNoFilter, scope_choices
 from houqin.core.tables import BaseTable
 from houqin.core.views.generic import style_form
 
+from .forms import PhotosField as _PhotosField
 from .models import (
     Asset,
     DamageCause,
@@ -207,32 +207,9 @@ class DamageTable(BaseTable):
 # ---------------------------------------------------------------- photos
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to ``MAX_PHOTOS`` photos or scans, each checked by its content (not its name)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/*,.heic,.pdf", "multiple": True})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("At most %(count)d photos can be added.") % {"count": MAX_PHOTOS}
-            )
-        for f in files:
-            try:
-                validate_upload(f)
-            except InvalidUpload as exc:
-                raise ValidationError(str(exc.message)) from None
-        return files
+def PhotosField(**kwargs):  # noqa: N802 - a field, named like one
+    """Photos or scans (an appraisal is often a PDF), as many as a disposal may take."""
+    return _PhotosField(images_only=False, max_files=MAX_PHOTOS, **kwargs)
 
 
 # ---------------------------------------------------------------- disposal forms
