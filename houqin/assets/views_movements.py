@@ -158,7 +158,9 @@ class AssetActionMixin(LoginRequiredMixin):
     """One asset of the user's school, for someone who may move and lend assets."""
 
     model = Asset
-    template_name = ""
+    template_name = "assets/movement_form.html"
+    submit_label = _("Move")
+    submit_icon = "arrows-move"
 
     def setup_asset(self, request, pk):
         self.access = require_perm(request, MOVE_PERM)
@@ -173,6 +175,8 @@ class AssetActionMixin(LoginRequiredMixin):
             "asset": self.asset,
             "form": form,
             "cancel_url": self.asset.get_absolute_url(),
+            "submit_label": self.submit_label,
+            "submit_icon": self.submit_icon,
             **extra,
         }
         return render(self.request, self.template_name, context)
@@ -181,7 +185,6 @@ class AssetActionMixin(LoginRequiredMixin):
 class AssetMoveView(AssetActionMixin, View):
     """``assets/<pk>/move/``: a new place, custodian department or custodian for one asset."""
 
-    template_name = "assets/movement_form.html"
     title = _("Move %(asset)s")
 
     def form(self, data=None):
@@ -276,8 +279,9 @@ class LendForm(forms.Form):
 class AssetLendView(AssetActionMixin, View):
     """``assets/<pk>/lend/``: 借出 to a member of staff, a department or an outside borrower."""
 
-    template_name = "assets/loan_form.html"
     title = _("Lend %(asset)s")
+    submit_label = _("Lend")
+    submit_icon = "arrow-forward-up"
 
     def form(self, data=None):
         initial = {"due_on": timezone.localdate() + timedelta(days=7)}
