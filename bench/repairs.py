@@ -67,9 +67,10 @@ def database_has_orders(url: str) -> bool:
         return False
     with psycopg.connect(url) as db:
         table = db.execute("SELECT to_regclass('maintenance_workorder')").fetchone()[0]
-        return bool(table) and db.execute(
-            "SELECT EXISTS (SELECT 1 FROM maintenance_workorder)"
-        ).fetchone()[0]
+        return (
+            bool(table)
+            and db.execute("SELECT EXISTS (SELECT 1 FROM maintenance_workorder)").fetchone()[0]
+        )
 
 
 def create_database(url: str) -> None:
@@ -77,7 +78,9 @@ def create_database(url: str) -> None:
 
     conn, name = _admin(url)
     with conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -88,7 +91,9 @@ def drop_database(url: str) -> None:
     connections.close_all()
     conn, name = _admin(url)
     with conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def setup_django(url: str) -> None:
@@ -116,16 +121,32 @@ def setup_django(url: str) -> None:
 
 
 DETAILS = [
-    "已经好几天了", "影响上课", "请尽快来修", "在门口左边", "靠窗第三排", "下午放学后可以来",
-    "学生反映", "上周修过又坏了", "晚自习要用", "明天有公开课", "", "", "",
+    "已经好几天了",
+    "影响上课",
+    "请尽快来修",
+    "在门口左边",
+    "靠窗第三排",
+    "下午放学后可以来",
+    "学生反映",
+    "上周修过又坏了",
+    "晚自习要用",
+    "明天有公开课",
+    "",
+    "",
+    "",
 ]
 # One order in a thousand mentions a fire hydrant: a rare word for the free-text search.
 RARE_WORD = "消防栓"
 QR_NAMES = ["王老师", "李老师", "张同学", "陈阿姨", "刘老师", "赵老师", "保安"]
 NOTES = ["靠窗第二排", "讲台旁边", "后门", "走廊尽头", "卫生间内", ""]
 CATEGORY_WEIGHTS = {
-    "water_power": 30, "air_conditioning": 15, "doors_windows": 18, "desks_chairs": 15,
-    "multimedia": 12, "building": 6, "other": 4,
+    "water_power": 30,
+    "air_conditioning": 15,
+    "doors_windows": 18,
+    "desks_chairs": 15,
+    "multimedia": 12,
+    "building": 6,
+    "other": 4,
 }
 # Calendar hours (the SLA module counts working hours; for the bench the dues only need to be
 # plausible and mostly in the past).
@@ -136,8 +157,14 @@ def _old_status(rng) -> str:
     """Orders older than two weeks: nearly all finished."""
     r = rng.random()
     for status, share in (
-        ("closed", 0.862), ("cancelled", 0.05), ("rejected", 0.04), ("confirmed", 0.02),
-        ("done", 0.008), ("on_hold", 0.008), ("in_progress", 0.005), ("assigned", 0.005),
+        ("closed", 0.862),
+        ("cancelled", 0.05),
+        ("rejected", 0.04),
+        ("confirmed", 0.02),
+        ("done", 0.008),
+        ("on_hold", 0.008),
+        ("in_progress", 0.005),
+        ("assigned", 0.005),
     ):
         if r < share:
             return status
@@ -147,8 +174,17 @@ def _old_status(rng) -> str:
 
 def _recent_status(rng) -> str:
     return rng.choices(
-        ["submitted", "assigned", "in_progress", "on_hold", "done", "confirmed", "closed",
-         "rejected", "cancelled"],
+        [
+            "submitted",
+            "assigned",
+            "in_progress",
+            "on_hold",
+            "done",
+            "confirmed",
+            "closed",
+            "rejected",
+            "cancelled",
+        ],
         weights=[15, 20, 15, 5, 20, 5, 15, 3, 2],
     )[0]
 
@@ -162,7 +198,9 @@ def _created_times(rng, count: int, now: datetime, days: int) -> list[datetime]:
             continue
         moment = day.replace(hour=rng.randint(0, 9), minute=rng.randint(0, 59))  # UTC 8–17 local
         if moment < now:
-            out.append(moment.replace(second=rng.randint(0, 59), microsecond=rng.randint(0, 999999)))
+            out.append(
+                moment.replace(second=rng.randint(0, 59), microsecond=rng.randint(0, 999999))
+            )
     return out
 
 
@@ -189,11 +227,16 @@ class SchoolData:
         )
         self.staff = list(members.values_list("user_id", flat=True).distinct())
         self.company = (
-            Company.objects.filter(school=school).order_by("pk").values_list("pk", flat=True).first()
+            Company.objects.filter(school=school)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
         )
-        self.contractors = list(
-            members.filter(company_id=self.company).values_list("user_id", flat=True)
-        ) if self.company else []
+        self.contractors = (
+            list(members.filter(company_id=self.company).values_list("user_id", flat=True))
+            if self.company
+            else []
+        )
         self.dispatcher = (
             members.filter(roles__role=Role.DIRECTOR).values_list("user_id", flat=True).first()
         )
@@ -256,9 +299,13 @@ def order_row(rng, data: SchoolData, created: datetime, now: datetime, problems,
         if parts.get(code) and rng.random() < 0.3:
             name, unit, cost = rng.choice(parts[code])
             order_parts.append(
-                {"name": name, "quantity": Decimal(rng.randint(1, 3)), "unit": unit,
-                 "unit_cost": Decimal(cost), "recorded_by_id": row.get("assignee_id")
-                 or data.dispatcher}
+                {
+                    "name": name,
+                    "quantity": Decimal(rng.randint(1, 3)),
+                    "unit": unit,
+                    "unit_cost": Decimal(cost),
+                    "recorded_by_id": row.get("assignee_id") or data.dispatcher,
+                }
             )
     if status in ("confirmed", "closed") and (status == "confirmed" or rng.random() < 0.6):
         moment += timedelta(hours=rng.expovariate(1 / 20))
@@ -280,7 +327,8 @@ def _copy(cursor, model, rows: list[dict]) -> None:
     """COPY ``rows`` into the model's table; a field a row leaves out gets its default."""
     # The id comes from its sequence unless the rows bring their own.
     fields = [
-        f for f in model._meta.concrete_fields
+        f
+        for f in model._meta.concrete_fields
         if not (f.primary_key and rows and f.attname not in rows[0])
     ]
     defaults = {}
@@ -308,8 +356,10 @@ def generate(big_orders: int, small_orders: int, *, seed: int, years: float, ech
     started = time.perf_counter()
     schools = build_demo()
     big, small = SchoolData(schools[SCHOOL_A]), SchoolData(schools[SCHOOL_B])
-    echo(f"demo schools built ({time.perf_counter() - started:.0f} s): "
-         f"{len(big.rooms)} + {len(small.rooms)} rooms, {len(big.staff)} + {len(small.staff)} people")
+    echo(
+        f"demo schools built ({time.perf_counter() - started:.0f} s): "
+        f"{len(big.rooms)} + {len(small.rooms)} rooms, {len(big.staff)} + {len(small.staff)} people"
+    )
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -321,7 +371,7 @@ def generate(big_orders: int, small_orders: int, *, seed: int, years: float, ech
     counters: dict[tuple[int, int], int] = {}
     orders, parts = [], []
     next_id = (WorkOrder.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    for (created, data) in plan:
+    for created, data in plan:
         row, order_parts = order_row(rng, data, created, now, PROBLEMS, PARTS)
         year = timezone.localtime(created).year
         key = (data.school.pk, year)
@@ -330,17 +380,28 @@ def generate(big_orders: int, small_orders: int, *, seed: int, years: float, ech
         row["number"] = format_number(WorkOrder.number_prefix, year, counters[key])
         orders.append(row)
         for part in order_parts:
-            parts.append({**part, "order_id": next_id, "school_id": data.school.pk,
-                          "created_at": row["done_at"], "updated_at": row["done_at"]})
+            parts.append(
+                {
+                    **part,
+                    "order_id": next_id,
+                    "school_id": data.school.pk,
+                    "created_at": row["done_at"],
+                    "updated_at": row["done_at"],
+                }
+            )
         next_id += 1
-    echo(f"planned {len(orders)} orders, {len(parts)} parts ({time.perf_counter() - started:.0f} s)")
+    echo(
+        f"planned {len(orders)} orders, {len(parts)} parts ({time.perf_counter() - started:.0f} s)"
+    )
 
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         for start in range(0, len(orders), 100_000):
-            _copy(raw, WorkOrder, orders[start:start + 100_000])
-            echo(f"  copied {min(start + 100_000, len(orders))} orders "
-                 f"({time.perf_counter() - started:.0f} s)")
+            _copy(raw, WorkOrder, orders[start : start + 100_000])
+            echo(
+                f"  copied {min(start + 100_000, len(orders))} orders "
+                f"({time.perf_counter() - started:.0f} s)"
+            )
         _copy(raw, PartUsage, parts)
         for table in (WorkOrder._meta.db_table, PartUsage._meta.db_table):
             cursor.execute(
@@ -358,7 +419,8 @@ def generate(big_orders: int, small_orders: int, *, seed: int, years: float, ech
         "parts": len(parts),
         "years": years,
         "open_orders_big_school": sum(
-            1 for o in orders
+            1
+            for o in orders
             if o["school_id"] == big.school.pk
             and o["status"] in ("submitted", "assigned", "in_progress", "on_hold")
         ),
@@ -387,8 +449,12 @@ def live_orders(big_school, echo) -> dict:
     room = Room.objects.filter(school=big_school).order_by("pk").first()
     category = services.ensure_categories(big_school)[0]
     order = services.report(
-        school=big_school, by=teacher, room=room, category=category,
-        description="日光灯不亮，基准测试", urgency="urgent",
+        school=big_school,
+        by=teacher,
+        room=room,
+        category=category,
+        description="日光灯不亮，基准测试",
+        urgency="urgent",
     )
     services.assign(order, by=director, worker=worker)
     return {"open": order.pk}
@@ -524,7 +590,9 @@ def scenarios(big_school, live: dict) -> list[tuple[str, str, str]]:
     middle = orders.order_by("pk").values_list("number", "room_id")[total // 2]
     room = middle[1]
     closed_with_parts = (
-        orders.filter(status="closed", parts__isnull=False).order_by("-pk").values_list("pk", flat=True)[500]
+        orders.filter(status="closed", parts__isnull=False)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[500]
     )
     today = timezone.localdate()
     quarter_ago = today - timedelta(days=90)
@@ -539,8 +607,16 @@ def scenarios(big_school, live: dict) -> list[tuple[str, str, str]]:
 
     out = [
         ("list: page 1, default sort (newest first)", lst, "list"),
-        ("list: open + category + text", lst + q(open_only="true", category=water, q="漏水"), "list"),
-        ("list: status + category + sort by place", lst + q(status="closed", category=aircon, sort="room"), "list"),
+        (
+            "list: open + category + text",
+            lst + q(open_only="true", category=water, q="漏水"),
+            "list",
+        ),
+        (
+            "list: status + category + sort by place",
+            lst + q(status="closed", category=aircon, sort="room"),
+            "list",
+        ),
         ("list: text, common word", lst + q(q="空调"), "list"),
         ("list: text, rare word", lst + q(q=RARE_WORD), "list"),
         ("list: text, order number", lst + q(q=middle[0]), "list"),
@@ -561,20 +637,39 @@ def scenarios(big_school, live: dict) -> list[tuple[str, str, str]]:
         ("list: urgent + open", lst + q(urgency="urgent", open_only="true"), "list"),
         ("list: assignee (worker)", lst + q(assignee=worker), "list"),
         ("list: place", lst + q(room=room), "list"),
-        ("list: reported in the last 90 days",
-         lst + q(created_after=quarter_ago.isoformat(), created_before=today.isoformat()), "list"),
-        ("list: reported in one month a year ago",
-         lst + q(created_after=year_ago.isoformat(),
-                 created_before=(year_ago + timedelta(days=30)).isoformat()), "list"),
+        (
+            "list: reported in the last 90 days",
+            lst + q(created_after=quarter_ago.isoformat(), created_before=today.isoformat()),
+            "list",
+        ),
+        (
+            "list: reported in one month a year ago",
+            lst
+            + q(
+                created_after=year_ago.isoformat(),
+                created_before=(year_ago + timedelta(days=30)).isoformat(),
+            ),
+            "list",
+        ),
         ("list: htmx table fragment, page 2", lst + q(page=2), "list-htmx"),
         ("api: list, page 1", api, "list"),
         ("api: list, status submitted", api + q(status="submitted"), "list"),
-        ("api: list, open + category + text", api + q(open_only="true", category=water, q="漏水"), "list"),
+        (
+            "api: list, open + category + text",
+            api + q(open_only="true", category=water, q="漏水"),
+            "list",
+        ),
         ("api: list, deepest page (200)", api + q(page=200), "list"),
-        ("detail: closed order with parts",
-         reverse("maintenance:workorder_detail", args=[closed_with_parts]), "detail"),
-        ("detail: open order (actions, timeline)",
-         reverse("maintenance:workorder_detail", args=[live["open"]]), "detail"),
+        (
+            "detail: closed order with parts",
+            reverse("maintenance:workorder_detail", args=[closed_with_parts]),
+            "detail",
+        ),
+        (
+            "detail: open order (actions, timeline)",
+            reverse("maintenance:workorder_detail", args=[live["open"]]),
+            "detail",
+        ),
     ]
     try:
         out.append(("dashboard", reverse("maintenance:dashboard"), "dashboard"))
@@ -609,7 +704,10 @@ def machine_facts() -> dict:
             "'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', "
             "'random_page_cost', 'jit')"
         )
-        pg_settings = {name: f"{setting}{' × ' + unit if unit else ''}" for name, setting, unit in cursor.fetchall()}
+        pg_settings = {
+            name: f"{setting}{' × ' + unit if unit else ''}"
+            for name, setting, unit in cursor.fetchall()
+        }
     return {
         "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "cpu_count": os.cpu_count(),
@@ -623,14 +721,28 @@ def machine_facts() -> dict:
     }
 
 
+def results_path(day: date) -> Path:
+    """``repairs-<date>.json``, or ``repairs-<date>-2.json``… when a run of that day is kept."""
+    out = RESULTS / f"repairs-{day.isoformat()}.json"
+    n = 1
+    while out.exists():
+        n += 1
+        out = RESULTS / f"repairs-{day.isoformat()}-{n}.json"
+    return out
+
+
 def target_for(kind: str) -> int | None:
-    return {"list": LIST_TARGET_MS, "list-htmx": LIST_TARGET_MS,
-            "dashboard": DASHBOARD_TARGET_MS}.get(kind)
+    return {
+        "list": LIST_TARGET_MS,
+        "list-htmx": LIST_TARGET_MS,
+        "dashboard": DASHBOARD_TARGET_MS,
+    }.get(kind)
 
 
 def print_table(results: list[dict], echo) -> None:
-    header = (f"{'request':<48} {'median':>8} {'p95':>8} {'target':>7} {'sql':>7} {'cpu':>7} "
-              f"{'q':>3}  ok")
+    header = (
+        f"{'request':<48} {'median':>8} {'p95':>8} {'target':>7} {'sql':>7} {'cpu':>7} {'q':>3}  ok"
+    )
     echo(header)
     echo("-" * len(header))
     for r in results:
@@ -639,9 +751,11 @@ def print_table(results: list[dict], echo) -> None:
             continue
         target = target_for(r["kind"])
         ok = "" if target is None else ("yes" if r["p95_ms"] < target else "NO")
-        echo(f"{r['name'][:48]:<48} {r['median_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-             f"{target or '':>7} {r['sql_median_ms']:>7.1f} {r['python_cpu_median_ms']:>7.1f} "
-             f"{r['queries']:>3}  {ok}")
+        echo(
+            f"{r['name'][:48]:<48} {r['median_ms']:>8.1f} {r['p95_ms']:>8.1f} "
+            f"{target or '':>7} {r['sql_median_ms']:>7.1f} {r['python_cpu_median_ms']:>7.1f} "
+            f"{r['queries']:>3}  {ok}"
+        )
 
 
 def run(args) -> int:
@@ -665,12 +779,15 @@ def run(args) -> int:
             from houqin.maintenance.models import WorkOrder
 
             big = School.objects.get(code=SCHOOL_A)
-            data = {"reused": True,
-                    "big_school_orders": WorkOrder.objects.filter(school=big).count(),
-                    "other_school_orders": WorkOrder.objects.exclude(school=big).count()}
+            data = {
+                "reused": True,
+                "big_school_orders": WorkOrder.objects.filter(school=big).count(),
+                "other_school_orders": WorkOrder.objects.exclude(school=big).count(),
+            }
         else:
-            data = generate(args.orders, args.other_orders, seed=args.seed, years=args.years,
-                            echo=echo)
+            data = generate(
+                args.orders, args.other_orders, seed=args.seed, years=args.years, echo=echo
+            )
         vacuum_analyze(echo)
         big = School.objects.get(code=SCHOOL_A)
         live = live_orders(big, echo)
@@ -686,12 +803,22 @@ def run(args) -> int:
             headers = {}
             if kind == "list-htmx":
                 headers = {"headers": {"HX-Request": "true", "HX-Target": "object-table"}}
-            result = time_url(client, name, url, requests=args.requests, warmup=args.warmup,
-                              kind=kind, explain=args.explain, **headers)
+            result = time_url(
+                client,
+                name,
+                url,
+                requests=args.requests,
+                warmup=args.warmup,
+                kind=kind,
+                explain=args.explain,
+                **headers,
+            )
             results.append(result)
             if result.get("status") == 200:
-                echo(f"  {name}: median {result['median_ms']} ms, p95 {result['p95_ms']} ms, "
-                     f"{result['queries']} queries, slowest {result['slowest_query_ms']} ms")
+                echo(
+                    f"  {name}: median {result['median_ms']} ms, p95 {result['p95_ms']} ms, "
+                    f"{result['queries']} queries, slowest {result['slowest_query_ms']} ms"
+                )
             else:
                 echo(f"  {name}: HTTP {result.get('status')}")
             if args.explain and result.get("slowest_plan"):
@@ -713,23 +840,31 @@ def run(args) -> int:
         }
         echo("")
         machine = report["machine"]
-        echo(f"{machine['cpu_count']} CPUs ({machine['cpu_model']}), PostgreSQL "
-             f"{machine['postgresql']}, {data.get('big_school_orders')} + "
-             f"{data.get('other_school_orders')} orders; load average "
-             f"{machine['load_average_before'][0]} before, {machine['load_average_1_5_15'][0]} "
-             "after (other processes share these CPUs)")
-        echo("median/p95: server time per request (ms); sql: time in PostgreSQL; cpu: CPU time "
-             "of this process; q: queries")
+        echo(
+            f"{machine['cpu_count']} CPUs ({machine['cpu_model']}), PostgreSQL "
+            f"{machine['postgresql']}, {data.get('big_school_orders')} + "
+            f"{data.get('other_school_orders')} orders; load average "
+            f"{machine['load_average_before'][0]} before, {machine['load_average_1_5_15'][0]} "
+            "after (other processes share these CPUs)"
+        )
+        echo(
+            "median/p95: server time per request (ms); sql: time in PostgreSQL; cpu: CPU time "
+            "of this process; q: queries"
+        )
         print_table(results, echo)
         if not args.only:
             RESULTS.mkdir(exist_ok=True)
-            out = RESULTS / f"repairs-{date.today().isoformat()}.json"
-            out.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n",
-                           encoding="utf-8")
+            out = results_path(date.today())
+            out.write_text(
+                json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n",
+                encoding="utf-8",
+            )
             echo(f"\nwritten to {out.relative_to(ROOT)}")
         failed = [
-            r for r in results
-            if r.get("status") == 200 and target_for(r["kind"])
+            r
+            for r in results
+            if r.get("status") == 200
+            and target_for(r["kind"])
             and r["p95_ms"] >= target_for(r["kind"])
         ]
         return 1 if failed and args.strict else 0
@@ -741,24 +876,40 @@ def run(args) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--orders", type=int, default=500_000,
-                        help="orders in the big school (default 500000)")
-    parser.add_argument("--other-orders", type=int, default=None,
-                        help="orders in the second school (default: a tenth of --orders)")
-    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/houqin_bench",
-                        help="PostgreSQL URL; the database is dropped and created")
+    parser.add_argument(
+        "--orders", type=int, default=500_000, help="orders in the big school (default 500000)"
+    )
+    parser.add_argument(
+        "--other-orders",
+        type=int,
+        default=None,
+        help="orders in the second school (default: a tenth of --orders)",
+    )
+    parser.add_argument(
+        "--database",
+        default="postgres://postgres@127.0.0.1:5432/houqin_bench",
+        help="PostgreSQL URL; the database is dropped and created",
+    )
     parser.add_argument("--years", type=float, default=3.0, help="years the orders span")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per URL")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the database as it is when it already has orders (implies "
-                        "nothing about --keep)")
-    parser.add_argument("--only", nargs="*", help="measure only requests whose name has one "
-                        "of these words (no results file)")
-    parser.add_argument("--explain", action="store_true",
-                        help="print EXPLAIN ANALYZE of each request's slowest query")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database as it is when it already has orders (implies nothing about --keep)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="measure only requests whose name has one of these words (no results file)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of each request's slowest query",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     if args.other_orders is None:

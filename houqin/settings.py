@@ -278,6 +278,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several modules have a "status" or a "kind": each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "WorkOrderStatusEnum": "houqin.maintenance.models.Status",
+        "AssetStatusEnum": "houqin.assets.models.register.AssetStatus",
+        "AssetKindEnum": "houqin.assets.models.register.AssetKind",
+        "MovementKindEnum": "houqin.assets.models.movements.MovementKind",
+        "DisposalKindEnum": "houqin.assets.models.disposal.DisposalKind",
+        "DisposalStatusEnum": "houqin.assets.models.disposal.DisposalStatus",
+        "DamageStatusEnum": "houqin.assets.models.damage.DamageStatus",
+        "StockTakeStatusEnum": "houqin.assets.models.stocktake.StockTakeStatus",
+        "ScanResultEnum": "houqin.assets.models.stocktake.ScanResult",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

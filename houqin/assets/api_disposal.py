@@ -199,7 +199,7 @@ class PaymentSerializer(serializers.Serializer):
     paid_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class DisposalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
@@ -335,7 +335,7 @@ class DamageViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         return {
             "create": DamageCreateSerializer,
             "pay": PaymentSerializer,
-            "waive": ReasonSerializer,
+            "waive": DisposalReasonSerializer,
         }.get(self.action, DamageSerializer)
 
     def _answer(self, record, code=status.HTTP_200_OK):
@@ -395,11 +395,11 @@ class DamageViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         )
         return self._answer(record)
 
-    @extend_schema(request=ReasonSerializer, responses=DamageSerializer)
+    @extend_schema(request=DisposalReasonSerializer, responses=DamageSerializer)
     @action(detail=True, methods=["post"])
     def waive(self, request, pk=None):
         record = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = DisposalReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         damage.waive(record, by=request.user, reason=serializer.validated_data["reason"])
         return self._answer(record)

@@ -95,7 +95,7 @@ class DamageFilterSet(TenantFilterSet):
         model = DamageRecord
         fields = ["q", "status", "cause", "school_class", "term", "occurred"]
 
-    def filter_term(self, queryset, name, value):
+    def filter_term(self, queryset, name, value: int):  # the API takes the term's id
         if value is None:
             return queryset
         return queryset.filter(occurred_on__gte=value.start_date, occurred_on__lte=value.end_date)

@@ -20,6 +20,7 @@ def _member_schools(user):
     rows = (
         memberships.filter(is_active=True, school__is_active=True)
         .select_related("school")
+        .only("user", "school__name")  # the school switcher shows the name and posts the id
         .order_by("school__name")
     )
     return [m.school for m in rows]
@@ -32,10 +33,17 @@ def shell(request):
     def todo_count():
         return todo.count(access) if access is not None else 0
 
+    menu = SimpleLazyObject(lambda: navigation.menu_for(access))
+    active_url = SimpleLazyObject(lambda: navigation.active_url(menu, getattr(request, "path", "")))
     return {
         "current_school": getattr(request, "school", None),
         "access": access,
-        "nav_menu": SimpleLazyObject(lambda: navigation.menu_for(access)),
+        "nav_menu": menu,
+        # The menu entry (and its section) this page belongs to, found once per page.
+        "nav_active_url": active_url,
+        "nav_active_sections": SimpleLazyObject(
+            lambda: navigation.active_sections(menu, str(active_url))
+        ),
         # A view that has counted already (the home page) passes its own ``todo_count``.
         "todo_count": SimpleLazyObject(todo_count),
         "member_schools": SimpleLazyObject(lambda: _member_schools(user)),

@@ -64,7 +64,25 @@ def menu_for(access) -> list[tuple[NavSection, list[tuple[NavItem, str]]]]:
         except NoReverseMatch:
             continue
         grouped.setdefault(item.section, []).append((item, url))
-    sections = [
-        _SECTIONS.get(key, NavSection(key=key, label=key)) for key in grouped
-    ]
+    sections = [_SECTIONS.get(key, NavSection(key=key, label=key)) for key in grouped]
     return [(s, grouped[s.key]) for s in sorted(sections, key=lambda s: s.order)]
+
+
+def active_url(menu, path: str) -> str:
+    """The URL of the menu entry the page at ``path`` belongs to: the longest one the page lies
+    under (so /approvals/policies/ is not "My approvals"); "" when none. Home ("/") is active
+    only on itself. Computed once per page (the menu template compares each entry with it)."""
+    urls = [
+        url
+        for _section, entries in menu
+        for _item, url in entries
+        if (path == url if url == "/" else path.startswith(url))
+    ]
+    return max(urls, key=len, default="")
+
+
+def active_sections(menu, url: str) -> set[str]:
+    """The keys of the sections holding the active entry ``url``."""
+    if not url:
+        return set()
+    return {section.key for section, entries in menu if any(u == url for _item, u in entries)}

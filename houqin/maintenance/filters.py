@@ -2,7 +2,8 @@
 
 Every filter is written so PostgreSQL can answer it from an index with 500,000 orders (see
 docs/performance.md): the date range compares ``created_at`` itself (never its date), and the
-free-text search matches the indexes of migration 0004_list_performance.
+free-text search matches the indexes of migration 0004_list_performance (and the planner
+settings of 0007_search_planner).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import BooleanField, F, Func, TextField, Value
+from django.db.models import BooleanField, Case, F, Func, Q, Subquery, TextField, Value, When
+from django.db.models.lookups import IContains
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from houqin.core.filters import TenantFilterSet, YesNoFilter
+from houqin.core.filters import TenantFilterSet, YesNoFilter, fast_escape
 
 from .models import OPEN_STATUSES, RepairCategory, Status, Urgency, WorkOrder
 from .sla import overdue_q
@@ -73,22 +74,17 @@ class PlainSelect(forms.Select):
             groups = [(None, flat, 0)]
         html_groups = []
         for group, group_options, _index in groups:
-            html = format_html_join(
-                "",
-                "<option value=\"{}\"{}>{}</option>",
-                (
-                    (o["value"], mark_safe(" selected") if o["selected"] else "", o["label"])
-                    for o in group_options
-                ),
+            html = "".join(
+                f'<option value="{fast_escape(o["value"])}"{" selected" if o["selected"] else ""}>'
+                f"{fast_escape(o['label'])}</option>"
+                for o in group_options
             )
             html_groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html
+                f'<optgroup label="{fast_escape(group)}">{html}</optgroup>' if group else html
             )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(html_groups)),
+        return mark_safe(
+            f'<select name="{fast_escape(widget["name"])}"{flatatt(widget["attrs"])}>'
+            f"{''.join(html_groups)}</select>"
         )
 
 
@@ -97,6 +93,11 @@ def _room_label(row) -> str:
     number, name, floor_id, building = row
     label = f"{number} {name}".strip() if name and name != number else number
     return f"{building} {label}" if floor_id else label
+
+
+def _name_label(row) -> str:
+    """``str(obj)`` of a model whose ``__str__`` is its name (repair category, building)."""
+    return row[0]
 
 
 def _user_label(row) -> str:
@@ -116,7 +117,9 @@ class WorkOrderFilterSet(TenantFilterSet):
     )
     open_only = YesNoFilter(method="filter_open", label=_("Open only"))
     category = django_filters.ModelChoiceFilter(
-        queryset=RepairCategory.objects.all(), label=_("Category"), widget=PlainSelect
+        queryset=RepairCategory.objects.all(),
+        label=_("Category"),
+        widget=PlainSelect(values=("name",), label=_name_label),
     )
     overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
@@ -124,7 +127,7 @@ class WorkOrderFilterSet(TenantFilterSet):
         queryset=lambda request: _building_model().objects.all(),
         field_name="room__floor__building",
         label=_("Building"),
-        widget=PlainSelect,
+        widget=PlainSelect(values=("name",), label=_name_label),
     )
     room = django_filters.ModelChoiceFilter(
         queryset=lambda request: _room_model().objects.all(),
@@ -146,7 +149,17 @@ class WorkOrderFilterSet(TenantFilterSet):
 
     class Meta:
         model = WorkOrder
-        fields = ["q", "status", "open_only", "overdue", "category", "urgency", "building", "room", "assignee"]
+        fields = [
+            "q",
+            "status",
+            "open_only",
+            "overdue",
+            "category",
+            "urgency",
+            "building",
+            "room",
+            "assignee",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,11 +174,13 @@ class WorkOrderFilterSet(TenantFilterSet):
 
         On PostgreSQL a text of one or two characters (most Chinese words) has no trigram for
         the trigram indexes of ``icontains``: it is looked up in the ``wo_search_grams`` index
-        (titles and descriptions; an order number is never that short).
+        (titles and descriptions; an order number is never that short), in the shape that
+        suits how common it is (``search_short_text``).
         """
         value = (value or "").strip()
         if len(value) <= 2 and value and connections[queryset.db].vendor == "postgresql":
-            return queryset.filter(search_short_text(value))
+            common = short_text_share(value, queryset.db) > COMMON_SHARE
+            return queryset.filter(search_short_text(value, common=common))
         return super().search(queryset, name, value)
 
     def filter_open(self, queryset, name, value):
@@ -184,13 +199,27 @@ class WorkOrderFilterSet(TenantFilterSet):
         return queryset
 
 
-def search_short_text(text: str) -> Func:
-    """PostgreSQL: title or description contains ``text`` (one or two characters), any case.
+# A text of one or two characters is "common" when PostgreSQL's statistics say that more than
+# this share of the orders contain it: a page of 50 is then found within the first ~5,000
+# orders of any sort, while reading every match from the index would cost more.
+COMMON_SHARE = 0.01
 
-    The same expression as the ``wo_search_grams`` index (migration 0004): the set of the
-    characters and character pairs of UPPER(title || ' ' || description) contains ``text``.
-    One element on the right, so the planner's estimate comes from that element's statistics
-    (common words walk the date index, rare ones use the GIN index)."""
+
+def short_text_share(text: str, using: str) -> float:
+    """PostgreSQL: the planner's estimate of the share of orders whose title or description
+    contains ``text`` (SQL function ``maintenance_grams_share``, migration 0007: an EXPLAIN of
+    the ``wo_search_grams`` expression, no row read). Absent and rare texts get the planner's
+    floor for them, at most 0.5 %."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT maintenance_grams_share(%s)", [text])
+        return cursor.fetchone()[0] or 0.0
+
+
+def _grams_contain(text: str) -> Func:
+    """The set of the characters and character pairs of UPPER(title || ' ' || description)
+    contains ``text``: the expression of the ``wo_search_grams`` index (migration 0004), so
+    the planner matches it to that index. One element on the right, so its estimate comes from
+    that element's statistics."""
     return Func(
         Func(
             F("title"),
@@ -204,6 +233,50 @@ def search_short_text(text: str) -> Func:
         arg_joiner=" @> ",
         output_field=BooleanField(),
     )
+
+
+def search_short_text(text: str, *, common: bool = False) -> Q:
+    """PostgreSQL: title or description contains ``text`` (one or two characters), any case.
+
+    Two shapes, chosen by ``common`` (see ``search``), so the planner cannot walk an index of
+    the whole school for a text it will not find there:
+
+    - rare: ``id = ANY(ARRAY(SELECT id … WHERE <index expression>))``: the matching ids come
+      from the ``wo_search_grams`` index first (a few thousand at most), then the page and
+      the count take them by primary key, whatever the sort and the other filters;
+    - common: ``<contains, by LIKE> AND <index expression>``. The page walks the sort's index
+      and stops after 50 matches, checking each order with the LIKE (~1 µs; the planner puts
+      the cheaper condition first) rather than ``maintenance_grams`` (~30 µs); the count
+      reads the matches from the ``wo_search_grams`` index. The LIKE is wrapped in a CASE,
+      whose selectivity the planner takes as one half: without statistics for it, its guess
+      for a bare LIKE made common words look rare (a sort of 80,000 matches for page 1).
+    """
+    grams = _grams_contain(text)
+    if not common:
+        ids = WorkOrder._base_manager.filter(grams).order_by().values("pk")
+        # "id" = ANY(ARRAY(SELECT ...)): the subquery compiles to "(SELECT ...)".
+        return Q(
+            Func(
+                F("pk"),
+                Subquery(ids),
+                template="%(expressions)s)",
+                arg_joiner=" = ANY(ARRAY",
+                output_field=BooleanField(),
+            )
+        )
+    words = Func(
+        F("title"),
+        F("description"),
+        template="(%(expressions)s)",
+        arg_joiner=" || ' ' || ",
+        output_field=TextField(),
+    )
+    contains = Case(
+        When(IContains(words, text), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    return Q(contains) & Q(grams)
 
 
 def _building_model():

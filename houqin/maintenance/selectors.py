@@ -68,35 +68,35 @@ def todo_counts(access) -> dict[str, int]:
     """The three to-do counts (to fix, to dispatch, to confirm) in one query, shown on every
     page: one COUNT subquery each, so each is answered by its own index — (school, assignee,
     status), (school, status, -created_at), requester and status — instead of reading every
-    open and done order of the school (20,000 with 500,000 orders)."""
-    from django.db.models import Func, IntegerField, Subquery
-    from django.db.models.functions import Coalesce
+    open and done order of the school (20,000 with 500,000 orders).
 
-    from houqin.org.models import School
+    The statement is put together from the three scoped querysets' own SQL: building it as
+    one ORM expression (three nested subqueries) cost ~1 ms of Python on every page."""
+    from django.db import connections
 
     if not access.is_member:
         return {"assigned": 0, "dispatch": 0, "confirm": 0}
     user = access.user
     orders = WorkOrder.objects.restrict(user, "view", access.school_id).order_by()
-
-    def count(queryset):
-        # COUNT as a plain function, not an aggregate: no GROUP BY, always one row.
-        return Coalesce(
-            Subquery(queryset.annotate(n=Func("pk", function="COUNT")).values("n")[:1]),
-            0,
-            output_field=IntegerField(),
-        )
-
-    counts = {
-        "assigned": count(orders.filter(_mine_q(access), status__in=ACTIVE_STATUSES)),
-        "dispatch": count(orders.filter(status=Status.SUBMITTED))
+    counted = {
+        "assigned": orders.filter(_mine_q(access), status__in=ACTIVE_STATUSES),
+        "dispatch": orders.filter(status=Status.SUBMITTED)
         if access.has_perm(DISPATCH_PERM)
-        else Value(0, output_field=IntegerField()),
-        "confirm": count(orders.filter(requester_id=user.pk, status=Status.DONE)),
+        else None,
+        "confirm": orders.filter(requester_id=user.pk, status=Status.DONE),
     }
-    rows = School.objects.filter(pk=access.school_id).order_by().values(**counts)
-    row = next(iter(rows), {})
-    return {name: row.get(name) or 0 for name in counts}
+    columns, params = [], []
+    for name, queryset in counted.items():
+        if queryset is None:
+            columns.append("0")
+            continue
+        sql, sql_params = queryset.values("pk").query.sql_with_params()
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS {name}_rows)")
+        params.extend(sql_params)
+    with connections[orders.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return {name: value or 0 for name, value in zip(counted, row, strict=True)}
 
 
 def pool_for(user, school=None):

@@ -15,6 +15,10 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.db.models import Prefetch, QuerySet
 from django.db.models.query import ModelIterable
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from houqin.core.tables import BaseTable
@@ -26,17 +30,31 @@ NEWEST_FIRST = ("-created_at", "-pk")
 DETAIL_LINK = ("maintenance:workorder_detail", [tables.A("pk")])
 
 
-def with_places(queryset: QuerySet) -> QuerySet:
+def with_places(queryset: QuerySet, *, labels_only: bool = False) -> QuerySet:
     """The orders with their place (room, floor, building) in one more query.
 
     Joining the three into the page's query as well (seven joins) costs PostgreSQL ~10 ms of
     planning on every page, for a query that runs in 1 ms; four joins plan in 0.5 ms.
+    ``labels_only``: only what ``str(room)`` needs (the list's table), not every column.
     """
     from houqin.org.models import Room
 
-    return queryset.prefetch_related(
-        Prefetch("room", queryset=Room.objects.select_related("floor__building"))
-    )
+    rooms = Room.objects.select_related("floor__building")
+    if labels_only:
+        rooms = rooms.only(*ROOM_LABEL_FIELDS)
+    return queryset.prefetch_related(Prefetch("room", queryset=rooms))
+
+
+# What the list's table and its export read of an order (WorkOrderTable's columns and
+# rows_html) and of its place (``str(room)``): loading only these makes a page's 50 orders
+# and their places ~3 ms cheaper to build (an order has some 40 columns). A new column of
+# WorkOrderTable needs its fields here too (otherwise one more query per row:
+# test_list_performance.py's bounded-queries tests fail).
+LIST_FIELDS = (
+    "number", "title", "status", "urgency", "category__name", "room", "location_note",
+    "assignee__full_name", "assignee__username", "company__name", "created_at",
+)  # fmt: skip
+ROOM_LABEL_FIELDS = ("number", "name", "floor__building__name")
 
 
 class _DeepPages:
@@ -93,13 +111,80 @@ class WorkOrderTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = WorkOrder
-        # The rows in one template loop: django-tables2 costs ~2 ms per row of 9 cells.
+        # The rows written by rows_html: django-tables2 costs ~2 ms per row of 9 cells.
         template_name = "maintenance/workorder_list.html"
         fields = (
-            "number", "title", "status", "urgency", "category", "room", "assignee", "company",
+            "number",
+            "title",
+            "status",
+            "urgency",
+            "category",
+            "room",
+            "assignee",
+            "company",
             "created_at",
         )
         order_by = ("-created_at",)
 
     def render_room(self, record, value):
         return f"{value} {record.location_note}".strip() if record.location_note else value
+
+    def rows_html(self) -> SafeString:
+        """The page's rows (``<tbody>``'s content), as django-tables2 renders the columns above:
+        the number and title linked to the order, labels for status and urgency, "—" for
+        nothing, the place with its note, the local time. Written in Python (~1 ms for 50
+        rows; a template loop took ~7 ms, django-tables2 ~100 ms): the template
+        ``maintenance/workorder_list.html`` calls it, and test_list_performance.py compares
+        the page with the generic table's. A new column needs its cell here too."""
+        esc = conditional_escape
+        status = dict(WorkOrder._meta.get_field("status").flatchoices)
+        urgency = dict(WorkOrder._meta.get_field("urgency").flatchoices)
+
+        def label(labels, value):  # get_<field>_display|default:"—"
+            value = labels.get(value, value)
+            return esc(value) if value else "—"
+
+        def text(value):
+            return "—" if value is None else esc(value)
+
+        out = []
+        for index, row in enumerate(self.paginated_rows):
+            o = row.record
+            detail = esc(reverse("maintenance:workorder_detail", args=[o.pk]))
+            number = f'<a href="{detail}">{esc(o.number)}</a>' if o.number else "—"
+            title = f'<a href="{detail}">{esc(o.title)}</a>' if o.title else "—"
+            room = o.room
+            if room is None:
+                place = "—"
+            elif o.location_note:
+                place = f"{esc(room)} {esc(o.location_note)}"
+            else:
+                place = esc(room)
+            created = o.created_at
+            if created:
+                if timezone.is_aware(created):
+                    created = timezone.localtime(created)
+                created = created.strftime("%Y-%m-%d %H:%M")
+            cells = (
+                number,
+                title,
+                label(status, o.status),
+                label(urgency, o.urgency),
+                text(o.category),
+                place,
+                text(o.assignee),
+                text(o.company),
+                created or "—",
+            )
+            parity = "odd" if index % 2 else "even"
+            out.append(
+                f'\n<tr class="{parity}">\n'
+                + "\n".join(f"<td>{cell}</td>" for cell in cells)
+                + "\n</tr>\n"
+            )
+        if not out and self.empty_text:
+            colspan = len(self.columns)
+            out.append(f'\n<tr><td colspan="{colspan}">{esc(self.empty_text)}</td></tr>\n')
+        elif not out:
+            out.append("\n\n")
+        return mark_safe("".join(out))

@@ -114,9 +114,9 @@ class PublicReportView(View):
     def open_orders(self):
         same = {"asset": self.asset} if self.asset is not None else {"room": self.room}
         return list(
-            WorkOrder.objects.filter(
-                school=self.school, status__in=OPEN_STATUSES, **same
-            ).order_by("-created_at")[:5]
+            WorkOrder.objects.filter(school=self.school, status__in=OPEN_STATUSES, **same).order_by(
+                "-created_at"
+            )[:5]
         )
 
     def get_form(self, data=None, files=None):
@@ -140,7 +140,9 @@ class PublicReportView(View):
         limit = QrRateLimit(request)
         if limit.exceeded():
             return render(
-                request, self.limited_template_name, {"room": self.room, "school": self.school},
+                request,
+                self.limited_template_name,
+                {"room": self.room, "school": self.school},
                 status=429,
             )
         form = self.get_form(request.POST, request.FILES)
@@ -180,7 +182,9 @@ class PublicReportView(View):
         if form.cleaned_data["join"]:
             return True
         same = _services().find_open_duplicates(
-            school=self.school, room=self.room, category=form.cleaned_data["category"],
+            school=self.school,
+            room=self.room,
+            category=form.cleaned_data["category"],
             asset=self.asset,
         )
         if not same.exists():
@@ -194,7 +198,10 @@ class PublicReportView(View):
 
     def render_form(self, form):
         context = {
-            "form": form, "room": self.room, "asset": self.asset, "school": self.school,
+            "form": form,
+            "room": self.room,
+            "asset": self.asset,
+            "school": self.school,
             "member": self.member,
         }
         return render(self.request, self.template_name, context)
@@ -263,9 +270,7 @@ class WorkOrderAddView(ScopedViewMixin, View):
                 add_validation_error(form, exc)
             else:
                 if join:
-                    messages.success(
-                        request, _("Added to %(number)s.") % {"number": order.number}
-                    )
+                    messages.success(request, _("Added to %(number)s.") % {"number": order.number})
                 else:
                     messages.success(
                         request, _("Reported as %(number)s.") % {"number": order.number}
@@ -317,7 +322,9 @@ class WorkOrderListView(WorkOrderMixin, ObjectListView):
     def base_queryset(self):
         # Places come in a second query: joining room, floor and building into the page's query
         # as well makes PostgreSQL spend ~10 ms planning its 7 joins, for a 1 ms query.
-        return tables.with_deep_pages(tables.with_places(super().base_queryset()))
+        # Only the columns the table shows (tables.LIST_FIELDS).
+        orders = super().base_queryset().only(*tables.LIST_FIELDS)
+        return tables.with_deep_pages(tables.with_places(orders, labels_only=True))
 
 
 def action_forms(order, user, data=None, files=None) -> list[dict]:
@@ -380,8 +387,17 @@ class WorkOrderDetailView(WorkOrderMixin, ObjectDetailView):
         "done_at",
     )
     detail_optional_fields = (
-        "location_note", "company", "duplicate_of", "hold_reason", "rating", "rating_comment",
-        "plan", "plan_due", "signed_by", "signed_at", "done_at",
+        "location_note",
+        "company",
+        "duplicate_of",
+        "hold_reason",
+        "rating",
+        "rating_comment",
+        "plan",
+        "plan_due",
+        "signed_by",
+        "signed_at",
+        "done_at",
     )
 
     def get_extra_context(self, obj):
@@ -405,8 +421,11 @@ class WorkOrderActionView(LoginRequiredMixin, View):
         order = get_object_or_404(WorkOrder.objects.restrict(request.user, "view"), pk=pk)
         detail = reverse("maintenance:workorder_detail", args=[order.pk])
         entry = next(
-            (e for e in action_forms(order, request.user, request.POST, request.FILES)
-             if e["name"] == action),
+            (
+                e
+                for e in action_forms(order, request.user, request.POST, request.FILES)
+                if e["name"] == action
+            ),
             None,
         )
         if entry is None:
@@ -432,7 +451,8 @@ class WorkOrderActionView(LoginRequiredMixin, View):
         else:
             messages.success(
                 request,
-                _("%(number)s: %(action)s done.") % {"number": order.number, "action": entry["label"]},
+                _("%(number)s: %(action)s done.")
+                % {"number": order.number, "action": entry["label"]},
             )
         return redirect(request.POST["next"] if _safe_next(request) else detail)
 

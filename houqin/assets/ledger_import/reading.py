@@ -3,13 +3,18 @@ BOM or GBK/GB18030), then the sheet and header row that look most like a ledger.
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from houqin.core.importing import ImportFileError, read_workbook
 from houqin.core.importing.base import HEADER_SEARCH_ROWS
 from houqin.core.importing.cells import as_text
+from houqin.core.importing.reading import RawSheet
 
 from .fields import suggest_field
 
@@ -34,11 +39,19 @@ def _score(cells: list, remembered: dict | None) -> tuple[int, int]:
 
 
 def read_ledger(
-    file, *, sheet_name: str = "", header_row: int | None = None, remembered=None
+    file=None,
+    *,
+    sheets: list[RawSheet] | None = None,
+    sheet_name: str = "",
+    header_row: int | None = None,
+    remembered=None,
 ) -> LedgerSheet:
-    """The ledger in ``file``: the named sheet and header row, or the ones found to fit best
-    (the row among a sheet's first ten whose cells name the most register fields)."""
-    sheets = [s for s in read_workbook(file) if s.rows]
+    """The ledger in ``file`` (or in ``sheets`` already read): the named sheet and header row,
+    or the ones found to fit best (the row among a sheet's first ten whose cells name the most
+    register fields)."""
+    if sheets is None:
+        sheets = read_workbook(file)
+    sheets = [s for s in sheets if s.rows]
     if not sheets:
         raise ImportFileError(_("The file has no rows."))
     names = [s.name for s in sheets]
@@ -80,3 +93,62 @@ def examples(sheet: LedgerSheet, count: int = 3, scan: int = 500) -> dict[str, l
             if value is not None and len(found) < count:
                 found.append(as_text(value)[:40])
     return out
+
+
+# ---------------------------------------------------------------- the rows, kept as read
+
+# A 50,000-row workbook takes calamine and core's cell cleaning about 1.4 s of CPU to read;
+# the same rows as JSON load in 0.4 s. The upload keeps them next to the file, so the preview
+# and the import do not read the workbook again. Only JSON: nothing in it can run.
+log = logging.getLogger(__name__)
+_TAGS = {"$d": date.fromisoformat, "$dt": datetime.fromisoformat, "$t": time.fromisoformat}
+
+
+def _encode(value):
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, time):
+        return {"$t": value.isoformat()}
+    return as_text(value)
+
+
+def _decode(obj: dict):
+    if len(obj) == 1:
+        for tag, parse in _TAGS.items():
+            if tag in obj:
+                return parse(obj[tag])
+    return obj
+
+
+def rows_name(file_name: str) -> str:
+    return f"{file_name}.rows.json"
+
+
+def keep_rows(storage, file_name: str, sheets: list[RawSheet]) -> None:
+    data = json.dumps(
+        [[s.name, s.rows] for s in sheets],
+        default=_encode,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    storage.save(rows_name(file_name), ContentFile(data.encode("utf-8")))
+
+
+def kept_rows(storage, file_name: str) -> list[RawSheet] | None:
+    """The rows kept at upload, or None (then the file is read again)."""
+    name = rows_name(file_name)
+    try:
+        with storage.open(name, "rb") as fh:
+            data = json.loads(fh.read().decode("utf-8"), object_hook=_decode)
+    except (OSError, ValueError):
+        return None
+    return [RawSheet(sheet_name, [(n, cells) for n, cells in rows]) for sheet_name, rows in data]
+
+
+def drop_rows(storage, file_name: str) -> None:
+    try:
+        storage.delete(rows_name(file_name))
+    except OSError:
+        log.warning("could not delete the kept rows of %s", file_name)

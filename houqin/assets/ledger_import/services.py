@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from houqin.core import timeline
 from houqin.core.errors import Conflict, DomainError, PermissionDenied
-from houqin.core.importing import ImportResult, RowError, Sheet
+from houqin.core.importing import ImportResult, RowError, Sheet, read_workbook
 from houqin.core.importing.base import normalize_header
 from houqin.core.importing.reports import error_report_xlsx
 from houqin.core.notify import notify
@@ -35,7 +35,7 @@ from ..categories import ensure_standard_categories
 from ..models import AssetImport, ImportMapping, ImportStatus
 from .checking import LedgerCheck, LedgerChecker
 from .fields import FIELDS_BY_KEY, missing_required, suggest_mapping
-from .reading import LedgerSheet, examples, read_ledger
+from .reading import LedgerSheet, drop_rows, examples, keep_rows, kept_rows, read_ledger
 from .writing import write_assets
 
 logger = logging.getLogger(__name__)
@@ -64,10 +64,13 @@ def remembered_mapping(school) -> dict[str, str]:
 
 
 def _read(imp: AssetImport, remembered=None) -> LedgerSheet:
+    """The ledger's rows as kept at upload (or read again from the file)."""
+    options = {"sheet_name": imp.sheet_name, "header_row": imp.header_row, "remembered": remembered}
+    sheets = kept_rows(imp.file.storage, imp.file.name)
+    if sheets is not None:
+        return read_ledger(sheets=sheets, **options)
     with imp.file.open("rb") as fh:
-        return read_ledger(
-            fh, sheet_name=imp.sheet_name, header_row=imp.header_row, remembered=remembered
-        )
+        return read_ledger(fh, **options)
 
 
 # ---------------------------------------------------------------- progress
@@ -104,7 +107,8 @@ def upload_ledger(*, school, by, file, name: str = "") -> AssetImport:
     _require(by, school)
     ensure_standard_categories(school)  # a school's first import finds the national classes
     remembered = remembered_mapping(school)
-    sheet = read_ledger(file, remembered=remembered)
+    sheets = read_workbook(file)
+    sheet = read_ledger(sheets=sheets, remembered=remembered)
     original = name or PurePath(getattr(file, "name", "") or "ledger").name
     imp = AssetImport(
         school=school,
@@ -120,6 +124,7 @@ def upload_ledger(*, school, by, file, name: str = "") -> AssetImport:
     if hasattr(file, "seek"):
         file.seek(0)
     imp.file.save(original, file, save=False)
+    keep_rows(imp.file.storage, imp.file.name, sheets)
     imp.save()
     return imp
 
@@ -383,6 +388,7 @@ def _run(imp: AssetImport, by) -> AssetImport:
         )
         return _fail(imp.pk, ImportStatus.FAILED, message)
     cache.delete(PROGRESS_KEY.format(pk=imp.pk))
+    drop_rows(imp.file.storage, imp.file.name)  # the file itself stays with the import
     if imp.total_rows >= INLINE_ROWS:
         _tell(imp, by)
     return imp

@@ -25,6 +25,7 @@ from ..services import NUMBER_DOC_TYPE
 from .checking import LedgerCheck
 
 WRITE_BATCH = 5000
+FAST_VENDORS = ("postgresql", "sqlite")  # others write through the ORM
 SQLITE_CACHE_KIB = 256 * 1024
 ZERO = Decimal("0")
 TOKEN_BYTES = 16  # as houqin.org.models.new_qr_token
@@ -68,6 +69,8 @@ def create_places(check: LedgerCheck, *, school, by, reason: str) -> dict[str, i
     for building in Building.objects.filter(school=school).order_by("pk"):
         buildings.setdefault((building.campus_id, normalize_key(building.name)), building)
         by_name.setdefault(normalize_key(building.name), building)
+    # Each level is made for all places at once (one bulk write each), parents first.
+    building_of: dict[str, Building] = {}
     new_buildings = []
     for entry in wanted:
         campus = campus_of(entry)
@@ -79,39 +82,42 @@ def create_places(check: LedgerCheck, *, school, by, reason: str) -> dict[str, i
             found = Building(school=school, campus=campus, name=entry.parts.building)
             new_buildings.append(found)
             buildings[(campus.pk, key)] = found
-        entry._building = found
+        building_of[entry.text] = found
     _bulk(new_buildings, Building, by, reason)
 
     floors = {(f.building_id, f.number): f for f in Floor.objects.filter(school=school)}
+    floor_of: dict[str, Floor] = {}
     new_floors = []
     for entry in wanted:
-        key = (entry._building.pk, entry.parts.floor)
+        building = building_of[entry.text]
+        key = (building.pk, entry.parts.floor)
         if key not in floors:
-            floors[key] = Floor(school=school, building=entry._building, number=entry.parts.floor)
+            floors[key] = Floor(school=school, building=building, number=entry.parts.floor)
             new_floors.append(floors[key])
-        entry._floor = floors[key]
+        floor_of[entry.text] = floors[key]
     _bulk(new_floors, Floor, by, reason)
 
     rooms = {
         (r.floor_id, normalize_key(r.number)): r
         for r in Room.objects.filter(school=school, floor__in=[f.pk for f in floors.values()])
     }
+    room_of: dict[str, Room] = {}
     new_rooms = []
     for entry in wanted:
-        key = (entry._floor.pk, normalize_key(entry.parts.number))
+        floor = floor_of[entry.text]
+        key = (floor.pk, normalize_key(entry.parts.number))
         if key not in rooms:
             rooms[key] = Room(
                 school=school,
-                floor=entry._floor,
+                floor=floor,
                 number=entry.parts.number,
                 name=entry.parts.name,
                 room_type=entry.parts.room_type,
             )
             new_rooms.append(rooms[key])
-        entry._room = rooms[key]
+        room_of[entry.text] = rooms[key]
     _bulk(new_rooms, Room, by, reason)
-    for entry in wanted:
-        room_ids[entry.text] = entry._room.pk
+    room_ids.update({text: room.pk for text, room in room_of.items()})
     return room_ids
 
 
@@ -358,5 +364,5 @@ def write_assets(
     values = _asset_values(
         check, school=school, by=by, settings=settings, generated=generated, now=now
     )
-    writer = _write_fast if connection.vendor in ("postgresql", "sqlite") else _write_orm
+    writer = _write_fast if connection.vendor in FAST_VENDORS else _write_orm
     return writer(values, by=by, reason=reason, now=now, progress=progress)

@@ -150,3 +150,18 @@ def test_the_sample_ledgers_in_docs_import_cleanly(school, clerk):
         assert result.ok, [str(e) for e in result.errors[:5]]
         assert len(result.rows) == 300
         assert {h for h in HEADERS if h in imp.headers} == set(HEADERS)
+
+
+def test_the_rows_kept_at_upload_are_used_and_the_file_read_again_without_them(school, clerk):
+    from houqin.assets.ledger_import.reading import kept_rows, rows_name
+
+    imp = upload(school, clerk, xlsx_file([row(资产编号="K-1", 购置日期=datetime(2020, 5, 6))]))
+    storage = imp.file.storage
+    kept = kept_rows(storage, imp.file.name)
+    assert kept[0].rows[1] == (2, ["K-1", "台式计算机", "计算机", "1", "台", "4800", None,
+                                   date(2020, 5, 6), None, None, None, "在用", "购置"])  # fmt: skip
+    storage.delete(rows_name(imp.file.name))
+    result = check(imp, clerk)
+    assert result.ok and result.rows[0].values["acquired_on"] == date(2020, 5, 6)
+    services.start_import(imp, by=clerk)
+    assert Asset.objects.get(school=school).number == "K-1"

@@ -63,6 +63,13 @@ def test_each_asset_has_its_created_history_row_and_the_import_one_timeline_entr
     assert not TimelineEntry.objects.filter(content_type__model="asset").exists()
 
 
+def test_the_portable_orm_path_writes_the_same_assets_and_history(school, clerk, monkeypatch):
+    monkeypatch.setattr(writing, "FAST_VENDORS", ())
+    upload_and_import(school, clerk, csv_file([row(资产编号="O-1"), row(资产编号="")]))
+    assert Asset.objects.filter(school=school).count() == 2
+    assert Asset.history.filter(history_type="+", history_user=clerk).count() == 2
+
+
 def test_imported_assets_carry_qr_tokens_and_their_registrar(school, clerk):
     upload_and_import(school, clerk, csv_file([row(), row()]))
     tokens = list(Asset.objects.values_list("qr_token", flat=True))

@@ -6,6 +6,7 @@ character index of migration 0004) is exercised too."""
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -144,8 +145,9 @@ def test_reported_between_takes_whole_days_in_the_local_time_zone(
     url = reverse(LIST)
 
     assert numbers_on(client, f"{url}?created_before={day.isoformat()}") == [late.number]
-    assert numbers_on(client, f"{url}?created_after={day.isoformat()}&created_before="
-                      f"{day.isoformat()}") == [late.number]
+    assert numbers_on(
+        client, f"{url}?created_after={day.isoformat()}&created_before={day.isoformat()}"
+    ) == [late.number]
     next_day = (day + timedelta(days=1)).isoformat()
     assert numbers_on(client, f"{url}?created_after={next_day}") == [early.number]
 
@@ -185,7 +187,8 @@ def test_list_queries_stay_bounded_whatever_the_filters(
 
 
 @pytest.mark.parametrize(
-    "query", ["?status=submitted&status=assigned", "?open_only=true&q=漏水", "?q=WX-", "?overdue=false"]
+    "query",
+    ["?status=submitted&status=assigned", "?open_only=true&q=漏水", "?q=WX-", "?overdue=false"],
 )
 def test_api_list_queries_stay_bounded_whatever_the_filters(
     school, teacher, director, make_member, query
@@ -325,3 +328,108 @@ def test_an_export_past_the_limit_asks_to_filter_and_sends_no_file(
     monkeypatch.setattr(WorkOrderListView, "export_limit", 3)
     response = client.get(url, {"export": "xlsx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/")
+
+
+def test_the_export_has_every_column_and_its_queries_do_not_grow(
+    client, school, teacher, director, make_member
+):
+    """The list loads only the columns its table shows (tables.LIST_FIELDS): the export, which
+    writes the same columns, reads no other field of an order (one query per row would)."""
+    worker = make_member(school, "worker", username="fixer", full_name="王师傅")
+    room = make_room(school, number="101", name="实验室")
+    order = make_order(school, teacher, room=room, title="水龙头漏水", location_note="靠窗")
+    services.assign(order, by=director, worker=worker)
+    client.force_login(director)
+    url = reverse(LIST) + "?export=csv"
+
+    first, response = count_queries(client, url)
+    text = response.content.decode("utf-8-sig")
+    for _ in range(4):
+        make_order(school, teacher)
+    again, _response = count_queries(client, url)
+
+    assert order.number in text and "水龙头漏水" in text and "王师傅" in text
+    assert "101 实验室 靠窗" in text
+    assert again == first
+
+
+def test_the_filter_form_is_the_markup_django_writes(
+    client, school, teacher, director, monkeypatch
+):
+    """Django's select widgets are rendered by their Python twins (core.filters.FAST_WIDGETS):
+    the page is byte for byte the one Django's widget templates write."""
+    from django import forms as django_forms
+
+    from houqin.core import filters as core_filters
+
+    make_order(school, teacher)
+    client.force_login(director)
+    url = reverse(LIST) + "?status=submitted&status=done&urgency=urgent&open_only=false"
+
+    fast = client.get(url).content.decode()
+    monkeypatch.setattr(core_filters, "FAST_WIDGETS", {})
+    monkeypatch.setattr(core_filters.YesNoSelect, "render", django_forms.Select.render)
+    django = client.get(url).content.decode()
+
+    assert '<option value="submitted" selected>' in fast
+    assert _markup(fast) == _markup(django)
+    strip = re.compile(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]*"')
+    assert strip.sub("", fast) == strip.sub("", django)
+
+
+SHORT_TEXTS = {
+    "漏": {"leak"},
+    "漏水": {"leak"},
+    "空调": {"aircon"},
+    "hd": {"projector"},
+    "%": {"percent"},
+    "_": {"underscore"},
+    "鑫": set(),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("common", [True, False], ids=["common-shape", "rare-shape"])
+def test_short_texts_find_the_same_orders_in_both_query_shapes(
+    client, school, other_school, teacher, director, make_member, monkeypatch, common
+):
+    """PostgreSQL: a one- or two-character text is searched in one of two shapes, chosen by how
+    common the text is (filters.search_short_text); both find exactly the orders whose title or
+    description contains it, in this school only, whatever the sort and other filters."""
+    orders = {
+        "leak": make_order(school, teacher, description="水龙头漏水"),
+        "aircon": make_order(school, teacher, title="空调", description="不制冷"),
+        "projector": make_order(school, teacher, description="投影仪 HDMI 接口松了"),
+        "percent": make_order(school, teacher, description="灯亮度只有50%"),
+        "underscore": make_order(school, teacher, description="网口 a_b 不通"),
+    }
+    stranger = make_member(other_school, "staff", username="stranger")
+    elsewhere = make_order(other_school, stranger, description="水龙头漏水 空调 HDMI 50% a_b")
+    # Common: every text is "common"; rare: none is.
+    monkeypatch.setattr(filters, "COMMON_SHARE", -1.0 if common else 2.0)
+    client.force_login(director)
+
+    def found_on(url):
+        body = client.get(url).content.decode()
+        pks = re.findall(r'href="/repairs/(\d+)/"', body)
+        return {int(pk) for pk in pks}
+
+    for text, wanted in SHORT_TEXTS.items():
+        for extra in ("", "&sort=room", "&sort=-number&open_only=true", "&sort=created_at"):
+            found = found_on(reverse(LIST) + f"?q={quote(text)}{extra}")
+            assert found == {orders[k].pk for k in wanted}, (text, extra)
+            assert elsewhere.pk not in found
+
+    shape = str(WorkOrder.objects.filter(filters.search_short_text("漏", common=common)).query)
+    assert ("LIKE" in shape) is common and ("ANY(ARRAY" in shape) is not common
+
+
+@pytest.mark.postgres
+def test_the_share_of_a_short_text_is_the_planners_estimate(school, teacher):
+    from django.db import connection
+
+    make_order(school, teacher, description="水龙头漏水")
+
+    share = filters.short_text_share("漏", connection.alias)
+
+    assert 0.0 <= share <= 1.0
