@@ -315,7 +315,7 @@ class DisposalViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
 
     @extend_schema(request=None, responses=DisposalDetailSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, **kwargs):
         """Send a draft (or one returned for changes) for approval; the requester only."""
         disposal = self.get_object()
         disposals.submit(disposal, by=request.user)
@@ -382,7 +382,7 @@ class DamageViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
 
     @extend_schema(request=PaymentSerializer, responses=DamageSerializer)
     @action(detail=True, methods=["post"])
-    def pay(self, request, pk=None):
+    def pay(self, request, pk=None, **kwargs):
         """Record money received; the record is paid once the assessed amount is."""
         record = self.get_object()
         serializer = PaymentSerializer(data=request.data)
@@ -397,7 +397,7 @@ class DamageViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
 
     @extend_schema(request=DisposalReasonSerializer, responses=DamageSerializer)
     @action(detail=True, methods=["post"])
-    def waive(self, request, pk=None):
+    def waive(self, request, pk=None, **kwargs):
         record = self.get_object()
         serializer = DisposalReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

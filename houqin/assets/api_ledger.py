@@ -128,7 +128,7 @@ class DepreciationRunViewSet(RestrictedReadOnlyViewSet):
         responses={200: DepreciationRunDetailSerializer, 202: QueuedSerializer},
     )
     @action(detail=False, methods=["post"])
-    def run(self, request):
+    def run(self, request, **kwargs):
         data = RunRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         month = data.validated_data["month"]

@@ -230,7 +230,7 @@ class MovementViewSet(RestrictedReadOnlyViewSet):
         responses=inline_serializer("TransferResult", {"moved": serializers.IntegerField()}),
     )
     @action(detail=False, methods=["post"])
-    def transfer(self, request):
+    def transfer(self, request, **kwargs):
         serializer = TransferSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
