@@ -12,8 +12,9 @@ writes the two files with ``scripts/make_sample_ledger.py``'s rows, then for eac
 the steps a clerk takes: upload (read the file, find the header row, suggest the mapping),
 check (every row: the preview), import (``start_import``: the background task, run in process,
 checks the file again and writes every asset with its "created" history row in one
-transaction). Prints a table and writes ``bench/results/assets-import-<date>.json``. The
-database is dropped at the end unless ``--keep``. See bench/README.md.
+transaction). Prints a table and writes ``bench/results/assets-import-<date>-<database>.json``. The
+database and the temporary directory (files, media, SQLite file) are removed at the end
+unless ``--keep``. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -324,8 +326,13 @@ def run(args) -> int:
         out = RESULTS / f"assets-import-{date.today().isoformat()}-{vendor}.json"
         out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         echo(f"written: {out.relative_to(ROOT)}")
-    if url.startswith("postgres") and not args.keep:
-        drop_database(url)
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        if url.startswith("postgres"):
+            drop_database(url)
+        shutil.rmtree(workdir, ignore_errors=True)  # the files, the media and the SQLite file
     if missed:
         echo(f"over {TARGET_SECONDS:.0f} s: {', '.join(missed)}")
         return 1 if args.strict else 0
@@ -342,7 +349,9 @@ def main(argv=None) -> int:
         "default: a new SQLite file in a temporary directory",
     )
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database and the temporary directory"
+    )
     parser.add_argument("--no-results", action="store_true", help="print only, write no file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the target is missed")
     return run(parser.parse_args(argv))

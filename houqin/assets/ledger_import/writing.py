@@ -22,14 +22,13 @@ from houqin.org.models import Building, Campus, Department, Floor, Room
 
 from ..models import AcquisitionMode, Asset, AssetSettings, AssetStatus
 from ..services import NUMBER_DOC_TYPE
-from .checking import LedgerCheck
+from .checking import LedgerCheck, numbers_taken
 
 WRITE_BATCH = 5000
 FAST_VENDORS = ("postgresql", "sqlite")  # others write through the ORM
 SQLITE_CACHE_KIB = 256 * 1024
 ZERO = Decimal("0")
 TOKEN_BYTES = 16  # as houqin.org.models.new_qr_token
-NUMBER_CHUNK = 500
 
 
 def _bulk(objs: list, model, by, reason: str):
@@ -146,13 +145,7 @@ def allocate_numbers(count: int, *, school, settings: AssetSettings, taken: set[
         )
         fresh = [settings.format_number(year, v) for v in values]
         fresh = [n for n in fresh if n not in taken]
-        used = set()
-        for start in range(0, len(fresh), NUMBER_CHUNK):
-            used.update(
-                Asset.objects.filter(
-                    school=school, number__in=fresh[start : start + NUMBER_CHUNK]
-                ).values_list("number", flat=True)
-            )
+        used = numbers_taken(school.pk, fresh)
         numbers += [n for n in fresh if n not in used]
     return numbers
 
