@@ -280,13 +280,6 @@ def run(args) -> int:
     files.append((path.read_bytes(), f"台账-{args.rows}-gbk.csv"))
     echo(f"files written: {', '.join(f'{n} ({len(d) / 2**20:.1f} MiB)' for d, n in files)}")
 
-    from houqin.core.importing import reading
-
-    if args.rows + 3 > reading.MAX_ROWS:
-        # Core's reader counts the title, header and 合计 rows against its limit; a ledger of
-        # 50,000 assets has 50,003 rows. Until core counts data rows only, the bench lifts it.
-        echo(f"note: core's MAX_ROWS ({reading.MAX_ROWS}) raised to {args.rows + 3} for this run")
-        reading.MAX_ROWS = args.rows + 3
     phases = Phases()
     phases.wrap(services, "_check", "checking")
     phases.wrap(services, "write_assets", "writing")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from houqin.core.importing import RowError
 from houqin.core.importing.cells import CellError, as_text, normalize_key
+from houqin.core.importing.reading import check_data_rows
 from houqin.org.importers.common import departments_by_name
 from houqin.org.models import Membership
 
@@ -247,6 +248,8 @@ class LedgerChecker:
             self._check_row(result, number, cells, parsers, numbers_seen)
             if self.progress and done % PROGRESS_EVERY == 0:
                 self.progress(done)
+        # Rows of data: those that passed and those with errors (totals and notes left out).
+        check_data_rows(len(result.rows) + len({e.row for e in result.errors}))
         self._check_register_numbers(result, numbers_seen)
         self._resolve_names(result)
         result.errors.sort(key=lambda e: (e.row, order.get(e.key, len(order))))

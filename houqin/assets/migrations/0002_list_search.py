@@ -21,6 +21,8 @@ page's ``status IN (…)`` implies its predicate).
 
 from django.db import migrations
 
+from houqin.core.migration_operations import PostgreSQLOnly
+
 SEARCH_SQL = [
     # Trusted extension since PostgreSQL 13: the database owner may create it.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -60,18 +62,6 @@ SEARCH_REVERSE_SQL = [
     "DROP INDEX IF EXISTS asset_search_number_trgm",
     "DROP FUNCTION IF EXISTS assets_grams(text)",
 ]
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that does nothing on other databases (SQLite by default)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

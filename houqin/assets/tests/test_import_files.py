@@ -18,6 +18,7 @@ from .test_import_support import (  # noqa: F401 - the fixtures are used by name
     check,
     clerk_fixture,
     csv_file,
+    import_all,
     media_root_fixture,
     row,
     upload,
@@ -165,3 +166,22 @@ def test_the_rows_kept_at_upload_are_used_and_the_file_read_again_without_them(s
     assert result.ok and result.rows[0].values["acquired_on"] == date(2020, 5, 6)
     services.start_import(imp, by=clerk)
     assert Asset.objects.get(school=school).number == "K-1"
+
+
+def test_the_row_limit_counts_rows_of_data_not_titles_headers_or_totals(school, clerk, monkeypatch):
+    """A ledger with as many rows of data as one import takes, under a title and a header and
+    above a 合计 row, is taken whole; one row of data more is refused with the count."""
+    from houqin.core.importing import reading
+
+    monkeypatch.setattr(reading, "MAX_ROWS", 4)
+    full = [row(资产编号=f"L-{n}") for n in range(4)] + [["合计", None, None, 4]]
+    imp = upload(school, clerk, xlsx_file(full, title="固定资产台账"))
+    assert check(imp, clerk).ok
+    assert import_all(imp, clerk).status == "done"
+    assert Asset.objects.filter(school=school).count() == 4
+
+    over = [row(资产编号=f"M-{n}") for n in range(5)] + [["合计", None, None, 5]]
+    imp = upload(school, clerk, xlsx_file(over, title="固定资产台账"))
+    with pytest.raises(ImportFileError, match="5"):
+        check(imp, clerk)
+    assert Asset.objects.filter(school=school).count() == 4

@@ -28,7 +28,7 @@ from houqin.core.errors import DomainError, PermissionDenied
 from houqin.core.scoping import access_for
 
 from .cells import CellError, as_text, normalize_key, text
-from .reading import ImportFileError, RawSheet, read_workbook
+from .reading import ImportFileError, RawSheet, check_data_rows, read_workbook
 
 HEADER_SEARCH_ROWS = 10
 
@@ -250,6 +250,7 @@ class Importer:
             if all(v is None for v in picked.values()):
                 continue  # a row with notes only in ignored columns
             rows.append(Row(number=number, cells=picked, headers=headers))
+        check_data_rows(len(rows))
         missing = [c for c in self.columns if c.required and c.key not in column_index]
         return Sheet(
             name=raw.name,

@@ -24,7 +24,11 @@ from .cells import clean_cell
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
 CSV_EXTENSIONS = (".csv", ".txt")
 ACCEPTED_EXTENSIONS = EXCEL_EXTENSIONS + CSV_EXTENSIONS
+# Rows of data one import takes. A sheet may hold a few more rows besides: titles above the
+# header, the header itself, a total and notes or signatures below the data. The reader lets
+# EXTRA_ROWS of those through; the importer, which knows where the data starts, counts the rest.
 MAX_ROWS = 50_000
+EXTRA_ROWS = 100
 
 
 def max_import_bytes() -> int:
@@ -96,6 +100,26 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in data[:4096] or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
+def too_many_rows_error(count: int | None = None) -> ImportFileError:
+    if count is None:
+        message = _("The file has more than %(max)d rows. Split it into smaller files.") % {
+            "max": MAX_ROWS
+        }
+    else:
+        message = _(
+            "The file has %(count)d rows of data; one import takes up to %(max)d. "
+            "Split it into smaller files."
+        ) % {"count": count, "max": MAX_ROWS}
+    return ImportFileError(message)
+
+
+def check_data_rows(count: int) -> None:
+    """Refuse a file with more rows of data (below the header, totals left out) than one
+    import takes."""
+    if count > MAX_ROWS:
+        raise too_many_rows_error(count)
+
+
 def _keep(rows, start: int = 1) -> list[tuple[int, list]]:
     out = []
     for number, row in enumerate(rows, start=start):
@@ -104,11 +128,8 @@ def _keep(rows, start: int = 1) -> list[tuple[int, list]]:
             cells.pop()
         if cells:
             out.append((number, cells))
-            if len(out) > MAX_ROWS:
-                raise ImportFileError(
-                    _("The file has more than %(max)d rows. Split it into smaller files.")
-                    % {"max": MAX_ROWS}
-                )
+            if len(out) > MAX_ROWS + EXTRA_ROWS:
+                raise too_many_rows_error()
     return out
 
 
@@ -208,9 +229,6 @@ def _read_csv(data: bytes) -> RawSheet:
         cells = _keep([[_unquote(v) for v in row]])
         if cells:
             kept.append((number, cells[0][1]))
-    if len(kept) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)d rows. Split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
+    if len(kept) > MAX_ROWS + EXTRA_ROWS:
+        raise too_many_rows_error()
     return RawSheet("CSV", kept)

@@ -239,6 +239,24 @@ def test_files_over_the_limit_are_refused_before_reading(settings):
     assert "the limit is" in str(exc.value.message)
 
 
+def test_the_row_limit_is_on_rows_of_data(monkeypatch):
+    """Title and header rows do not count against the limit; a file with more rows of data
+    than one import takes is refused with the count, and one far over it before it is read
+    to the end."""
+    from houqin.core.importing import reading
+
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "EXTRA_ROWS", 3)
+    title = [["物品清单"], ["编号", "名称"]]
+    sheet = read(workbook_bytes(("S", title + [[f"A{n}", "扫帚"] for n in range(3)])))
+    assert len(sheet.rows) == 3
+    with pytest.raises(ImportFileError) as exc:
+        read(workbook_bytes(("S", title + [[f"A{n}", "扫帚"] for n in range(4)])))
+    assert "4" in str(exc.value.message)
+    with pytest.raises(ImportFileError):
+        read_workbook(Upload(("编号,名称\n" + "A,扫帚\n" * 6).encode(), "t.csv"))
+
+
 def test_no_header_row_is_a_clear_error():
     with pytest.raises(ImportFileError):
         ThingsImporter().read(Upload(workbook_bytes(("S", [["a", "b"], [1, 2]])), "t.xlsx"))

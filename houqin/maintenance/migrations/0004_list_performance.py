@@ -14,6 +14,8 @@ exist on PostgreSQL only (SQLite scans, which is fine at its sizes):
 
 from django.db import migrations, models
 
+from houqin.core.migration_operations import PostgreSQLOnly
+
 SEARCH_SQL = [
     # Trusted extension since PostgreSQL 13: the database owner may create it.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -44,18 +46,6 @@ SEARCH_REVERSE_SQL = [
     "DROP INDEX IF EXISTS wo_search_number_trgm",
     "DROP FUNCTION IF EXISTS maintenance_grams(text)",
 ]
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that does nothing on other databases (SQLite by default)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

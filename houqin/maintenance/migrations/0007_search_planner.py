@@ -20,6 +20,8 @@ The expression must stay the one of the ``wo_search_grams`` index (migration 000
 
 from django.db import migrations
 
+from houqin.core.migration_operations import PostgreSQLOnly
+
 SEARCH_SQL = [
     "ALTER FUNCTION maintenance_grams(text) COST 100 PARALLEL RESTRICTED",
     """
@@ -45,18 +47,6 @@ SEARCH_REVERSE_SQL = [
     "DROP FUNCTION IF EXISTS maintenance_grams_share(text)",
     "ALTER FUNCTION maintenance_grams(text) COST 1000 PARALLEL SAFE",
 ]
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that does nothing on other databases (SQLite by default), as in 0004."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
