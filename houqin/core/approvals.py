@@ -150,6 +150,7 @@ def set_policy(*, school, doc_type: str, name: str, steps, by=None) -> ApprovalP
             min_amount=spec.min_amount,
             max_amount=spec.max_amount,
             collective_decision=spec.collective_decision,
+            only_when=spec.only_when,
         )
         step.full_clean()
         step.save()
@@ -230,12 +231,20 @@ def role_label(role: str) -> str:
     return directory().role_label(role)
 
 
-def _plan(policy: ApprovalPolicy, *, amount, requester_id, school_id, department_id) -> list[dict]:
-    """The steps that apply to this amount, with department heads resolved now."""
+def _conditions_of(obj) -> frozenset[str]:
+    return frozenset(getattr(obj, "approval_conditions", None) or ())
+
+
+def _plan(
+    policy: ApprovalPolicy, *, amount, requester_id, school_id, department_id,
+    conditions=frozenset(),
+) -> list[dict]:  # fmt: skip
+    """The steps that apply to this amount and these conditions, with department heads
+    resolved now."""
     value = amount if amount is not None else Decimal("0")
     plan: list[dict] = []
     for step in sorted(policy.steps.all(), key=lambda s: s.order):
-        if not step.applies_to(value):
+        if not step.applies_to(value, conditions):
             continue
         entry = {
             "order": len(plan) + 1,
@@ -244,6 +253,7 @@ def _plan(policy: ApprovalPolicy, *, amount, requester_id, school_id, department
             "approver_id": None,
             "name": step.name,
             "collective_decision": step.collective_decision,
+            "only_when": step.only_when,
         }
         if step.kind == DEPARTMENT_HEAD:
             head_id = (
@@ -349,6 +359,7 @@ def start(obj, *, by, amount=None) -> ApprovalFlow:
         requester_id=requester.pk,
         school_id=obj.school_id,
         department_id=department_id,
+        conditions=_conditions_of(obj),
     )
 
     content_type = ContentType.objects.get_for_model(obj)

@@ -36,6 +36,7 @@ class StepSpec:
     collective_decision: bool = False
     fallback_role: str = ""
     name: str = ""
+    only_when: str = ""  # one of the document type's conditions, or "" for always
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class DocumentType:
     prefix: str = ""
     # Used to create a school's policy the first time a document of this type is submitted.
     default_steps: tuple[StepSpec, ...] = ()
+    # Conditions a step may be limited to, as (key, label): the document says which it meets
+    # through ``approval_conditions`` (e.g. ("over_budget", _("Over the budget"))).
+    conditions: tuple[tuple[str, str], ...] = ()
     on_approved: Callable | None = field(default=None, compare=False)
     on_rejected: Callable | None = field(default=None, compare=False)
     on_returned: Callable | None = field(default=None, compare=False)
@@ -68,6 +72,19 @@ def all_types() -> list[DocumentType]:
 
 def choices() -> list[tuple[str, str]]:
     return [(t.doc_type, t.label) for t in all_types()]
+
+
+def condition_choices() -> list[tuple[str, str]]:
+    """Every registered condition a step may be limited to (key, label), once each."""
+    seen: dict[str, str] = {}
+    for registered in all_types():
+        for key, label in registered.conditions:
+            seen.setdefault(key, label)
+    return list(seen.items())
+
+
+def condition_label(key: str) -> str:
+    return str(dict(condition_choices()).get(key, key))
 
 
 def label_for(doc_type: str) -> str:

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from houqin.core.documents import StepSpec
+from houqin.core.documents import StepSpec, condition_choices
 from houqin.core.models.approvals import ApprovalStep, Delegation
 from houqin.core.views.generic import TenantModelForm, style_form
 
@@ -27,6 +27,7 @@ STEP_FIELDS = (
     "min_amount",
     "max_amount",
     "collective_decision",
+    "only_when",
 )
 
 
@@ -76,6 +77,12 @@ class StepForm(forms.Form):
     collective_decision = forms.BooleanField(
         label=_("Collective decision (三重一大)"), required=False
     )
+    only_when = forms.ChoiceField(
+        label=_("Only when"),
+        choices=lambda: [("", _("Always (within the amounts)")), *condition_choices()],
+        required=False,
+        help_text=_('e.g. "Over the budget": the step applies only to such documents.'),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +120,7 @@ class StepForm(forms.Form):
             max_amount=data.get("max_amount"),
             collective_decision=bool(data.get("collective_decision")),
             name=data.get("name", ""),
+            only_when=data.get("only_when", ""),
         )
 
 
@@ -157,6 +165,7 @@ def initial_rows(steps) -> list[dict]:
             "min_amount": step.min_amount,
             "max_amount": step.max_amount,
             "collective_decision": step.collective_decision,
+            "only_when": step.only_when,
         }
         for step in steps
     ]

@@ -71,6 +71,9 @@ class ApprovalStep(models.Model):
         default=False,
         help_text=_("The approver must record the meeting that decided it."),
     )
+    # A condition the document type defines (e.g. purchasing's "over_budget"): the step applies
+    # only to documents that meet it. Blank: every document within the amounts.
+    only_when = models.CharField(_("only when"), max_length=30, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -97,8 +100,11 @@ class ApprovalStep(models.Model):
         if self.kind == self.Kind.ROLE and not self.role:
             raise ValidationError({"role": _("A role step needs a role.")})
 
-    def applies_to(self, amount) -> bool:
-        """Applies when amount >= min_amount and, if set, amount < max_amount."""
+    def applies_to(self, amount, conditions=frozenset()) -> bool:
+        """Applies when amount >= min_amount and, if set, amount < max_amount, and the
+        document meets the step's condition, if it has one."""
+        if self.only_when and self.only_when not in conditions:
+            return False
         if self.min_amount is not None and amount < self.min_amount:
             return False
         return self.max_amount is None or amount < self.max_amount

@@ -336,3 +336,23 @@ def test_a_garbled_page_version_is_a_conflict(people):
     request, flow = submitted(people, "100")
     with pytest.raises(Conflict):
         approvals.approve(flow, by=people.head, expected_version="abc")
+
+
+def test_a_step_limited_to_a_condition_applies_only_to_documents_that_meet_it(school):
+    """E.g. "over the budget": the extra step is in the plan only when the document says so."""
+    purchase_policy(
+        school,
+        steps=[
+            StepSpec(kind="department_head"),
+            StepSpec(kind="role", role="principal", only_when="over_budget"),
+        ],
+    )
+    people = make_people(school)
+    _within, flow = submitted(people, "3000")
+    assert steps_of(flow) == [("department_head", "")]
+
+    over = new_request(people, "3000")
+    over.approval_conditions = {"over_budget"}
+    flow = approvals.start(over, by=people.teacher)
+    assert steps_of(flow) == [("department_head", ""), ("role", "principal")]
+    assert flow.plan[1]["only_when"] == "over_budget"

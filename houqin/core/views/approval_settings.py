@@ -62,12 +62,20 @@ def _money(value) -> str:
 def amount_range(step) -> str:
     low, high = step.min_amount, step.max_amount
     if low is None and high is None:
-        return str(_("Any amount"))
-    if high is None:
-        return str(_("From %(low)s") % {"low": _money(low)})
-    if low is None:
-        return str(_("Below %(high)s") % {"high": _money(high)})
-    return str(_("%(low)s to below %(high)s") % {"low": _money(low), "high": _money(high)})
+        text = str(_("Any amount"))
+    elif high is None:
+        text = str(_("From %(low)s") % {"low": _money(low)})
+    elif low is None:
+        text = str(_("Below %(high)s") % {"high": _money(high)})
+    else:
+        text = str(_("%(low)s to below %(high)s") % {"low": _money(low), "high": _money(high)})
+    only_when = getattr(step, "only_when", "")
+    if only_when:
+        text = str(
+            _("%(amounts)s, only when: %(condition)s")
+            % {"amounts": text, "condition": documents.condition_label(only_when)}
+        )
+    return text
 
 
 def approver_text(step) -> str:
