@@ -54,8 +54,8 @@ ROLE_PERMISSIONS.update(
         Role.DISTRICT_OFFICER: _READ_ALL | {"org.export_org"},
         Role.FINANCE: _READ_ALL | {"org.export_org"},
         Role.WORKER: _perms(["view"], ("campus", "building", "floor", "room", "department", "membership")),
-        Role.KEEPER: _READ_ALL,
-        Role.DEPT_HEAD: _READ_ALL,
+        Role.KEEPER: set(_READ_ALL),
+        Role.DEPT_HEAD: set(_READ_ALL),
         Role.STAFF: _perms(["view"], ("campus", "building", "floor", "room", "department", "schoolclass", "membership")),
         Role.CLASS_TEACHER: _perms(["view"], ("campus", "building", "floor", "room", "department", "schoolclass", "membership")),
         Role.INSPECTOR: _perms(["view"], ("campus", "building", "floor", "room", "schoolclass")),
@@ -81,6 +81,18 @@ ROLE_PERMISSIONS[Role.PRINCIPAL] |= {"core.view_schoolchannel"}
 def grant(role: str, perms) -> None:
     """Let a module add permissions to a role (call from ``AppConfig.ready``)."""
     ROLE_PERMISSIONS[role] |= set(perms)
+
+
+# Rights that come with a job rather than with seniority: the print room reads confidential
+# exam papers, and the director who appoints its keeper should not. Whoever may grant a role
+# needs every right of it except these (``houqin.org.services.roles_beyond``).
+JOB_BOUND_PERMISSIONS: set[str] = set()
+
+
+def bind_to_job(perms) -> None:
+    """Mark rights as the job's own (call from ``AppConfig.ready``): granting a role that holds
+    them does not require holding them."""
+    JOB_BOUND_PERMISSIONS.update(perms)
 
 
 def permissions_for(roles) -> frozenset[str]:

@@ -12,7 +12,7 @@ from houqin.core.scoping import access_for, can
 
 from .access import forget_access
 from .models import Membership, RoleAssignment, User
-from .roles import Role, permissions_for
+from .roles import JOB_BOUND_PERMISSIONS, Role, permissions_for
 
 
 def roles_beyond(by, school, codes: Iterable[str]) -> list[str]:
@@ -23,7 +23,11 @@ def roles_beyond(by, school, codes: Iterable[str]) -> list[str]:
     access = access_for(by, school)
     if access.is_superuser:
         return []
-    return [code for code in codes if not permissions_for([code]) <= access.perms]
+    return [
+        code
+        for code in codes
+        if not (permissions_for([code]) - JOB_BOUND_PERMISSIONS) <= access.perms
+    ]
 
 
 def _check_roles(by, school, roles: Iterable[str]) -> list[str]:
