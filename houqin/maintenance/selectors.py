@@ -64,39 +64,21 @@ def to_confirm(user, school=None):
     )
 
 
-def todo_counts(access) -> dict[str, int]:
-    """The three to-do counts (to fix, to dispatch, to confirm) in one query, shown on every
-    page: one COUNT subquery each, so each is answered by its own index — (school, assignee,
-    status), (school, status, -created_at), requester and status — instead of reading every
-    open and done order of the school (20,000 with 500,000 orders).
-
-    The statement is put together from the three scoped querysets' own SQL: building it as
-    one ORM expression (three nested subqueries) cost ~1 ms of Python on every page."""
-    from django.db import connections
-
-    if not access.is_member:
-        return {"assigned": 0, "dispatch": 0, "confirm": 0}
+def todo_querysets(access) -> dict:
+    """The three to-do counts' querysets (to fix, to dispatch, to confirm), counted with every
+    other module's in one statement on every page (``houqin.core.todo.counts``): one COUNT
+    subquery each, so each is answered by its own index — (school, assignee, status), (school,
+    status, -created_at), requester and status — instead of reading every open and done order
+    of the school (20,000 with 500,000 orders)."""
     user = access.user
     orders = WorkOrder.objects.restrict(user, "view", access.school_id).order_by()
-    counted = {
+    return {
         "assigned": orders.filter(_mine_q(access), status__in=ACTIVE_STATUSES),
         "dispatch": orders.filter(status=Status.SUBMITTED)
         if access.has_perm(DISPATCH_PERM)
         else None,
         "confirm": orders.filter(requester_id=user.pk, status=Status.DONE),
     }
-    columns, params = [], []
-    for name, queryset in counted.items():
-        if queryset is None:
-            columns.append("0")
-            continue
-        sql, sql_params = queryset.values("pk").query.sql_with_params()
-        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS {name}_rows)")
-        params.extend(sql_params)
-    with connections[orders.db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
-        row = cursor.fetchone()
-    return {name: value or 0 for name, value in zip(counted, row, strict=True)}
 
 
 def pool_for(user, school=None):

@@ -35,15 +35,6 @@ def _item(order, source, *, due=None) -> todo.TodoItem:
     )
 
 
-def _counts(access) -> dict[str, int]:
-    # One query for the three sources; kept on the access object, which lives for one request.
-    cached = access.__dict__.get("_maintenance_todo_counts")
-    if cached is None:
-        cached = selectors.todo_counts(access)
-        access.__dict__["_maintenance_todo_counts"] = cached
-    return cached
-
-
 def _source(key, label, selector, due=None):
     name = key.split(".", 1)[1]
 
@@ -56,10 +47,15 @@ def _source(key, label, selector, due=None):
         when = due(access.school_id) if due and orders else None
         return [_item(o, key, due=when(o) if when else None) for o in orders]
 
-    def count(access):
-        return _counts(access)[name]
+    def counted(access):
+        querysets = access.__dict__.get("_maintenance_todo_querysets")
+        if querysets is None:
+            querysets = access.__dict__["_maintenance_todo_querysets"] = selectors.todo_querysets(
+                access
+            )
+        return querysets[name]
 
-    return todo.TodoSource(key=key, label=label, items=items, count=count)
+    return todo.TodoSource(key=key, label=label, items=items, counted=counted)
 
 
 def _autoclose_at(school_id):

@@ -11,7 +11,7 @@ def home(request):
     if not access.is_member:
         # Signed in but not (or no longer) in any school: say so kindly, not with an error.
         return render(request, "core/shell/no_school.html")
-    counts = [(source, source.count(access)) for source in todo.sources()]
+    counts = [(source, todo.count_of(source, access)) for source in todo.sources()]
     return render(
         request,
         "core/home.html",

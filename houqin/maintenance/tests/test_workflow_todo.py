@@ -18,7 +18,7 @@ def items(user, key):
     forget_access(user)
     source = next(s for s in todo.sources() if s.key == key)
     access = access_for(user)
-    return source.items(access, 50), source.count(access)
+    return source.items(access, 50), todo.count_of(source, access)
 
 
 def test_worker_sees_orders_assigned_to_them_not_done(school, teacher, director, worker,
@@ -82,12 +82,14 @@ def test_to_do_lists_are_bounded_in_queries(
     for user in (worker, director, teacher):
         forget_access(user)
         access = access_for(user)
-        # Approvals take two queries; each repair source one, however many orders there are.
-        with django_assert_max_num_queries(5):
+        # Approvals take two queries; each repair source one, the deliveries to check one,
+        # however many orders there are.
+        with django_assert_max_num_queries(6):
             todo.collect(access)
         forget_access(user)
         access = access_for(user)
-        # Approvals count in their queries, the three repair sources together in one more.
+        # Approvals count in their queries; every other source (repairs, print room,
+        # deliveries) together in one more.
         with django_assert_max_num_queries(3):
             todo.count(access)
 
