@@ -10,6 +10,8 @@ from houqin.assets.api import router as assets_router
 from houqin.core.api import DocsView, SchemaView, TokenView
 from houqin.maintenance.api import router as maintenance_router
 from houqin.org.api import router as org_router
+from houqin.purchasing.api import router as purchasing_router
+from houqin.stores.api import router as stores_router
 
 app_name = "api"
 urlpatterns = [
@@ -19,4 +21,6 @@ urlpatterns = [
     path("org/", include((org_router.urls, "org"))),
     path("maintenance/", include((maintenance_router.urls, "maintenance"))),
     path("assets/", include((assets_router.urls, "assets"))),
+    path("stores/", include((stores_router.urls, "stores"))),
+    path("purchasing/", include((purchasing_router.urls, "purchasing"))),
 ]

@@ -6,6 +6,8 @@ urlpatterns = [
     path("org/", include("houqin.org.urls")),
     path("", include("houqin.maintenance.urls")),
     path("", include("houqin.assets.urls")),
+    path("stores/", include("houqin.stores.urls")),
+    path("purchasing/", include("houqin.purchasing.urls")),
     path("api/", include("houqin.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

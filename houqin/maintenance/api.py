@@ -137,7 +137,11 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class PartInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    """A part: free text with its cost, or from the stores' stock ("<item id>:<store id>", the
+    cost is then the stock's average)."""
+
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    stock = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     quantity = serializers.DecimalField(max_digits=10, decimal_places=2, default=1)
     unit = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
     unit_cost = serializers.DecimalField(max_digits=10, decimal_places=2, default=0)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from houqin.core.attachments import InvalidUpload, validate_upload
 from houqin.core.views.generic import style_form
 
+from . import parts as stock_parts
 from .models import OPEN_STATUSES, RepairCategory, Urgency, WorkOrder
 
 MAX_PHOTOS = 3
@@ -300,7 +301,15 @@ class FinishForm(ActionForm):
             self.fields[f"check_note_{i}"] = forms.CharField(
                 label=_("Note"), max_length=200, required=False
             )
+        # Parts from the stores (when installed): pick an item on hand instead of typing one.
+        self.stock_choices = stock_parts.stock_choices(getattr(order, "school_id", None))
         for i in range(PART_ROWS):
+            if self.stock_choices:
+                self.fields[f"part_stock_{i}"] = forms.ChoiceField(
+                    label=_("From stock"),
+                    choices=[("", _("Not from stock: type the part"))] + self.stock_choices,
+                    required=False,
+                )
             self.fields[f"part_name_{i}"] = forms.CharField(
                 label=_("Part"), max_length=100, required=False
             )
@@ -330,8 +339,9 @@ class FinishForm(ActionForm):
 
     def part_rows(self):
         """Bound fields grouped per parts row, for the template."""
+        keys = ("stock", "name", "quantity", "unit", "unit_cost")
         return [
-            [self[f"part_{k}_{i}"] for k in ("name", "quantity", "unit", "unit_cost")]
+            [self[f"part_{k}_{i}"] for k in keys if f"part_{k}_{i}" in self.fields]
             for i in range(PART_ROWS)
         ]
 
@@ -339,6 +349,11 @@ class FinishForm(ActionForm):
         data = super().clean()
         parts = []
         for i in range(PART_ROWS):
+            stock = data.get(f"part_stock_{i}") or ""
+            if stock:
+                quantity = data.get(f"part_quantity_{i}") or Decimal("1")
+                parts.append({"stock": stock, "quantity": quantity})
+                continue
             name = (data.get(f"part_name_{i}") or "").strip()
             if not name:
                 continue

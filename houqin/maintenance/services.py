@@ -25,6 +25,7 @@ from houqin.core.scoping import access_for
 from houqin.org.models import Company, Membership, User
 from houqin.org.roles import ROLE_PERMISSIONS, Role
 
+from . import parts as stock_parts
 from . import sla
 from .models import (
     DEFAULT_CATEGORIES,
@@ -463,15 +464,21 @@ def _money(value, message) -> Decimal:
 
 
 def _clean_parts(parts) -> list[dict]:
+    """Free-text parts as PartUsage fields; parts from stock (a ``stock`` key, see
+    ``maintenance.parts``) as ``{"key", "quantity"}`` lines marked ``from_stock``."""
     rows = []
     for part in parts or ():
+        stock_key = str(part.get("stock") or "").strip()
         name = str(part.get("name") or "").strip()
-        if not name:
+        if not name and not stock_key:
             continue
         raw = part.get("quantity")
         quantity = _money(1 if raw in (None, "") else raw, _("A part's quantity must be positive."))
         if quantity <= 0:
             raise DomainError(_("A part's quantity must be positive."))
+        if stock_key:
+            rows.append({"from_stock": True, "key": stock_key, "quantity": quantity})
+            continue
         rows.append(
             {
                 "name": name[:100],
@@ -556,6 +563,10 @@ def finish(
     }
     if signature is not None:
         values.update(signed_by=signed_by, signed_at=now)
+    # Parts from stock leave the stores first: not enough on hand refuses the whole finish.
+    stock_lines = [row for row in rows if row.pop("from_stock", False)]
+    rows = [row for row in rows if "key" not in row]
+    rows += stock_parts.draw(order, stock_lines, by)
     _perform(order, "finish", by=by, note=(note or "").strip(), values=values)
     PartUsage.objects.bulk_create(
         [PartUsage(school_id=order.school_id, order=order, recorded_by=by, **row) for row in rows]

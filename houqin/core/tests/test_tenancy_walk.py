@@ -46,6 +46,13 @@ PARAM_MODELS = {
     "assets:import_": "assets.AssetImport",
     "assets:disposal_": "assets.Disposal",
     "assets:damage_": "assets.DamageRecord",
+    "purchasing:request_": "purchasing.PurchaseRequest",
+    "purchasing:budget_": "purchasing.Budget",
+    "purchasing:order_": "purchasing.PurchaseOrder",
+    "purchasing:receipt_": "purchasing.Receipt",
+    "stores:count_": "stores.StockCount",
+    "stores:requisition_": "stores.Requisition",
+    "stores:quota_": "stores.RequisitionQuota",
 }
 # Parameters with fixed sample values (not object ids).
 FIXED = {
@@ -203,6 +210,8 @@ def _documents(school, room, person, tag):
     return (
         flow, entry.attachments.get(), note, delegation, channel, category, order, plan,
         *_asset_documents(school, room, person, tag),
+        *_purchasing_documents(school, person, tag),
+        *_stores_documents(school, person, tag),
     )
 
 
@@ -253,6 +262,100 @@ def _asset_documents(school, room, person, tag):
     )
     run = assets.DepreciationRun.objects.create(school=school, period=date(2026, 1, 1))
     return category, asset, loan, movement, upload, take, item, disposal, line, damage, run
+
+
+def _purchasing_documents(school, person, tag):
+    """One record of each kind of the purchasing module, made directly: a budget category and
+    budget, a request with a line and a quote, an order with a line, a receipt with a line."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from houqin.purchasing import models as buying
+
+    department = person.memberships.get().department
+    vendor = f.CompanyFactory(school=school, name=f"{tag}文具店")
+    category = buying.BudgetCategory.objects.create(school=school, name=f"{tag}办公用品")
+    budget = buying.Budget.objects.create(
+        school=school, year=2026, department=department, category=category, amount=1000
+    )
+    with transaction.atomic():
+        request = buying.PurchaseRequest(
+            school=school, department=department, requested_by=person, title=f"{tag}采购",
+            reason=f"{tag}需要", budget_category=category, status="approved",
+        )
+        request.assign_number()
+        request.save()
+        order = buying.PurchaseOrder(school=school, vendor=vendor, buyer=person, status="placed")
+        order.assign_number()
+        order.save()
+        line = buying.PurchaseRequestLine.objects.create(
+            school=school, request=request, description=f"{tag}打印纸", kind="service",
+            quantity=2, unit="箱", estimated_price=100, ordered_quantity=2,
+        )
+        quote = buying.Quote.objects.create(
+            school=school, request=request, vendor=vendor, amount=200,
+            quoted_on=date(2026, 9, 1), recorded_by=person,
+        )
+        order_line = buying.PurchaseOrderLine.objects.create(
+            school=school, order=order, request_line=line, quantity=2, unit_price=100
+        )
+        receipt = buying.Receipt(
+            school=school, order=order, received_on=date(2026, 9, 2), recorded_by=person
+        )
+        receipt.assign_number()
+        receipt.save()
+        receipt_line = buying.ReceiptLine.objects.create(
+            school=school, receipt=receipt, order_line=order_line, quantity=1
+        )
+    return (
+        vendor, category, budget, request, line, quote, order, order_line, receipt, receipt_line,
+    )
+
+
+def _stores_documents(school, person, tag):
+    """One record of each kind of the stores module: a store, a category, an item with stock
+    (a receipt in the ledger), a stock count, a requisition, a quota, a print job and a print quota."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from houqin.stores import ledger, services_counts, services_requisitions
+    from houqin.stores.models import Item, ItemCategory, StockBalance, Store
+    from houqin.stores.models.printing import PrintJob, PrintQuota
+    from houqin.stores.models.requisitions import RequisitionQuota
+
+    keeper = f.member(school, "keeper", username=f"keeper-{school.code}")
+    store = Store.objects.create(school=school, name=f"{tag}仓库", is_default=True)
+    category = ItemCategory.objects.create(school=school, name=f"{tag}办公用品")
+    item = Item.objects.create(
+        school=school, code=f"{tag}-1", name=f"{tag}签字笔", unit="支", category=category
+    )
+    move = ledger.receive(item=item, store=store, quantity=5, unit_cost="1.00", by=keeper)
+    count = services_counts.start(store=store, by=keeper, note=f"{tag}盘点")
+    department = person.memberships.get().department
+    requisition = services_requisitions.create(
+        by=person, department=department, purpose=f"{tag}领用", lines=[(item, 1)],
+        submit_now=True,
+    )
+    quota = RequisitionQuota.objects.create(
+        school=school, department=department, item=item, quantity=5,
+        term=org.Term.objects.get(school=school), note=f"{tag}限额",
+    )
+    balance = StockBalance.objects.get(item=item, store=store)
+    with transaction.atomic():
+        job = PrintJob(
+            school=school, department=department, requester=person, title=f"{tag}试卷",
+            pages=2, copies=40, needed_by=timezone.now() + timedelta(days=1), status="queued",
+        )
+        job.assign_number()
+        job.save()
+    print_quota = PrintQuota.objects.create(
+        school=school, department=department, term=org.Term.objects.get(school=school),
+        pages=100, note=f"{tag}额度",
+    )
+    return (store, category, item, move, balance, count, requisition, quota, job, print_quota)
 
 
 def sample_kwargs(pattern, obj_by_model, model):

@@ -1,0 +1,11 @@
+"""The stores menu section (imported by the app's ready()); each area adds its items in its own
+``navigation_<area>.py``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from houqin.core import navigation
+from houqin.core.navigation import NavSection
+
+navigation.register_section(
+    NavSection(key="stores", label=_("Stores and printing"), icon="packages", order=40)
+)
