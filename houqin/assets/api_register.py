@@ -1,6 +1,6 @@
 """The register API (/api/assets/assets/, /api/assets/categories/): the list takes the same
 filters as the page (``AssetFilterSet``: disposed and lost assets hidden unless ``active=`` or a
-status is asked for), pages count at most 10,000 rows, and creating or changing an asset goes
+status is asked for), pages count at most 2,000 rows, and creating or changing an asset goes
 through ``services`` (the same numbers, thresholds and refusals as the pages)."""
 
 from __future__ import annotations
@@ -172,10 +172,11 @@ class AssetWriteSerializer(serializers.Serializer):
 
 
 class AssetPagination(PageNumberPagination):
-    """``count`` stops at 10,000 (as the page): past it ``count_capped`` is true and the pages
-    end there; filter to reach the others."""
+    """``count`` stops at 2,000 (as the register page, ``AssetListView.count_limit``): past it
+    ``count_capped`` is true and the pages end there; filter to reach the others. Counting up
+    to 10,000 matches of a common word took 110 ms at 2,000,000 assets; up to 2,000, ~25."""
 
-    count_limit = 10_000
+    count_limit = 2_000
 
     def django_paginator_class(self, queryset, page_size):
         return CappedPaginator(queryset, page_size, limit=self.count_limit)
@@ -196,7 +197,7 @@ class AssetPagination(PageNumberPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "More assets match than count says (count stops at 10,000).",
+            "description": "More assets match than count says (count stops at 2,000).",
         }
         return schema
 
