@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 
 # model -> URL name of its detail page, filled by ObjectDetailView subclasses.
 _DETAIL_ROUTES: dict[type, str] = {}
@@ -91,8 +92,27 @@ class CappedPaginator(Paginator):
         return self._get_page(self.object_list[bottom:top], number, self)
 
 
+class _ModelListData(TableListData):
+    """Rows already read into a list that still name their model (django-tables2 takes column
+    headers from the model's field names only when the data says which model it holds)."""
+
+    def __init__(self, data, model):
+        super().__init__(data)
+        self._model = model
+
+    @property
+    def model(self):
+        return self._model
+
+
 class BaseTable(tables.Table):
     """Base for list tables; subclasses declare ``Meta(BaseTable.Meta)`` with model and fields."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        model = getattr(self._meta, "model", None)
+        if model is not None and isinstance(data, list):
+            data = _ModelListData(data, model)
+        super().__init__(data, *args, **kwargs)
 
     class Meta:
         template_name = "core/generic/table.html"

@@ -5,9 +5,13 @@ Default policy: the requester's department head (the logistics director when the
 has no other head). Nobody approves their own requisition (the engine refuses).
 """
 
+from datetime import datetime, time
+
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from houqin.core import documents
+from houqin.core import documents, todo
 from houqin.core.documents import DocumentType, StepSpec
 from houqin.core.scheduler import periodic
 from houqin.org.roles import Role, grant
@@ -69,3 +73,74 @@ def confirm_requisitions(now):
 
     return services_requisitions.auto_confirm(now=now)
 
+
+
+# To-do: the keeper's requisitions to issue (the back-order included), and the requester's
+# issued requisitions to confirm. Counted with every other module's in the page's one
+# statement (``houqin.core.todo.counts``); nobody without such rows pays a subquery.
+def _to_issue(access):
+    from .models.requisitions import TO_ISSUE, Requisition
+
+    if not access.is_member or not access.has_perm("stores.issue_stock"):
+        return None
+    return Requisition.objects.filter(school_id=access.school_id, status__in=TO_ISSUE)
+
+
+def _to_confirm(access):
+    from .models.requisitions import Requisition, RequisitionStatus
+
+    if not access.is_member:
+        return None
+    return Requisition.objects.filter(
+        school_id=access.school_id,
+        requested_by_id=getattr(access.user, "pk", None),
+        status=RequisitionStatus.ISSUED,
+    )
+
+
+def _items(source_key, selector, title, url_name):
+    def items(access, limit):
+        rows = selector(access)
+        if rows is None:
+            return []
+        rows = rows.select_related("department").order_by("approved_at", "pk")[:limit]
+        return [
+            todo.TodoItem(
+                title=str(title) % {"number": r.number, "department": r.department},
+                url=reverse(url_name, args=[r.pk]),
+                source=source_key,
+                module=str(_("Stores")),
+                number=r.number,
+                due=r.needed_by and timezone.make_aware(
+                    datetime.combine(r.needed_by, time(18, 0))
+                ),
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
+
+    return items
+
+
+todo.register(
+    todo.TodoSource(
+        key="stores.requisitions_to_issue",
+        label=_("Requisitions to issue"),
+        items=_items(
+            "stores.requisitions_to_issue", _to_issue,
+            _("Issue requisition %(number)s (%(department)s)"), "stores:requisition_issue",
+        ),  # fmt: skip
+        counted=_to_issue,
+    )
+)
+todo.register(
+    todo.TodoSource(
+        key="stores.requisitions_to_confirm",
+        label=_("Requisitions to confirm"),
+        items=_items(
+            "stores.requisitions_to_confirm", _to_confirm,
+            _("Confirm you received requisition %(number)s"), "stores:requisition_detail",
+        ),  # fmt: skip
+        counted=_to_confirm,
+    )
+)

@@ -272,3 +272,32 @@ def test_teacher_sees_own_head_sees_departments_keeper_sees_all(
     assert set(reqs.requisitions_for(asker)) == {mine}
     assert set(reqs.requisitions_for(head)) == {mine, theirs}
     assert set(reqs.requisitions_for(keeper)) == {mine, theirs}
+
+
+def test_the_keeper_and_the_requester_find_their_next_step_in_the_to_do_inbox(
+    school, asker, head, keeper, office, pens
+):
+    """Approved: the keeper has it to issue; issued: the requester has it to confirm."""
+    from houqin.core import todo
+    from houqin.org.access import access_for, forget_access
+
+    requisition = _ask(asker, office, (pens, 2))
+    approvals.approve(requisition, by=head)
+
+    def numbers(user):
+        forget_access(user)
+        return [item.number for item in todo.collect(access_for(user, school))]
+
+    def counted(user, key):
+        forget_access(user)
+        source = next(s for s in todo.sources() if s.key == key)
+        return todo.count_of(source, access_for(user, school))
+
+    assert requisition.number in numbers(keeper)
+    assert counted(keeper, "stores.requisitions_to_issue") == 1
+    assert requisition.number not in numbers(asker)
+    reqs.issue(requisition, {_line(requisition, pens).pk: 2}, by=keeper)
+    assert requisition.number not in numbers(keeper)
+    assert requisition.number in numbers(asker)
+    assert counted(asker, "stores.requisitions_to_confirm") == 1
+    assert counted(keeper, "stores.requisitions_to_issue") == 0
