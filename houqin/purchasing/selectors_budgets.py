@@ -211,3 +211,12 @@ def grid(school, year: int, *, departments=None) -> Grid:
     cells = {key: value for key, value in cells.items() if key[0] in visible}
     categories = list(BudgetCategory.objects.filter(school_id=school_id))
     return Grid(year=year, departments=shown, categories=categories, cells=cells)
+
+
+def may_read_budgets(access) -> bool:
+    """Logistics, finance and readers read every budget, a department head (by role) those of
+    the departments they head: who is shown the way to the budgets (menu, buttons). Decided
+    without a query: it is asked on every page."""
+    from houqin.org.roles import Role
+
+    return access.has_perm("purchasing.view_budget") or Role.DEPT_HEAD in access.roles

@@ -105,6 +105,9 @@ class RequestListView(RequestMixin, ObjectListView):
             if access.has_perm(services.SETTINGS_PERM)
             else None,
             "mine_url": "?mine=yes",
+            "budgets_url": reverse("purchasing:budget_grid")
+            if selectors_budgets.may_read_budgets(access)
+            else None,
         }
 
 

@@ -165,3 +165,12 @@ def test_finance_adds_a_category_and_a_duplicate_is_refused(client, people):
     response = client.post(reverse("purchasing:budget_categories"), {"name": "图书资料"})
     assert "exists" in response.content.decode()
     assert BudgetCategory.objects.filter(name="图书资料").count() == 1
+
+
+def test_the_budgets_menu_item_reaches_heads_and_finance_not_teachers(client, people):
+    """A department head reads their departments' budgets: the menu leads there."""
+    grid = reverse("purchasing:budget_grid")
+    for user, shown in ((people.head, True), (people.teacher, False)):
+        client.force_login(user)
+        page = client.get(reverse("purchasing:request_list")).content.decode()
+        assert (f'href="{grid}"' in page) is shown, user
