@@ -13,7 +13,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id
+from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id, in_school, school_member
 
 from . import services_damage as damage
 from . import services_disposal as disposals
@@ -203,32 +203,6 @@ class DisposalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-# ---------------------------------------------------------------- lookups in the acting school
-
-
-def _in_school(model, pk, school_id, field: str):
-    """A related row of the acting school by id, or a 400 naming the field."""
-    if pk in (None, ""):
-        return None
-    row = model._default_manager.filter(pk=pk, school_id=school_id).first()
-    if row is None:
-        raise serializers.ValidationError({field: [_("No such record in this school.")]})
-    return row
-
-
-def _member(pk, school_id, field: str):
-    if pk in (None, ""):
-        return None
-    user = (
-        apps.get_model("org", "User")
-        .objects.filter(pk=pk, memberships__school_id=school_id, memberships__is_active=True)
-        .first()
-    )
-    if user is None:
-        raise serializers.ValidationError({field: [_("No such member of this school.")]})
-    return user
-
-
 # ---------------------------------------------------------------- viewsets
 
 
@@ -293,7 +267,7 @@ class DisposalViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             )
             for line in data["lines"]
         ]
-        department = _in_school(
+        department = in_school(
             apps.get_model("org", "Department"), data.get("department"), school_id, "department"
         )
         from django.db import transaction
@@ -355,14 +329,16 @@ class DamageViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         record = damage.create_damage(
             by=request.user,
             school=school_id,
-            asset=_in_school(Asset, data.get("asset"), school_id, "asset"),
-            room=_in_school(apps.get_model("org", "Room"), data.get("room"), school_id, "room"),
+            asset=in_school(Asset, data.get("asset"), school_id, "asset"),
+            room=in_school(apps.get_model("org", "Room"), data.get("room"), school_id, "room"),
             occurred_on=data.get("occurred_on"),
             description=data["description"],
             cause=data["cause"],
-            responsible_user=_member(data.get("responsible_user"), school_id, "responsible_user"),
+            responsible_user=school_member(
+                data.get("responsible_user"), school_id, "responsible_user"
+            ),
             responsible_name=data["responsible_name"],
-            school_class=_in_school(
+            school_class=in_school(
                 apps.get_model("org", "SchoolClass"),
                 data.get("school_class"),
                 school_id,
@@ -371,7 +347,7 @@ class DamageViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             assessed_amount=data.get("assessed_amount"),
             repair_cost=data.get("repair_cost"),
             class_points=data.get("class_points"),
-            work_order=_in_school(
+            work_order=in_school(
                 apps.get_model("maintenance", "WorkOrder"),
                 data.get("work_order"),
                 school_id,

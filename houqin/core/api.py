@@ -287,3 +287,34 @@ class DocsView(DocsMixin, SpectacularSwaggerSplitView):
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [permissions.IsAuthenticated]
     url_name = "api:schema"
+
+
+# ---------------------------------------------------------------- ids in a payload
+
+
+def in_school(model, pk, school_id, field: str):
+    """The row of ``model`` with id ``pk`` in the acting school, None for an empty id, or a 400
+    naming ``field`` (the same answer whether the row is missing or another school's)."""
+    if pk in (None, ""):
+        return None
+    row = model._default_manager.filter(pk=pk, school_id=school_id).first()
+    if row is None:
+        raise serializers.ValidationError({field: [_("No such record in this school.")]})
+    return row
+
+
+def school_member(pk, school_id, field: str):
+    """The user with id ``pk`` who is an active member of the acting school, None for an empty
+    id, or a 400 naming ``field``."""
+    from django.apps import apps
+
+    if pk in (None, ""):
+        return None
+    user = (
+        apps.get_model("org", "User")
+        .objects.filter(pk=pk, memberships__school_id=school_id, memberships__is_active=True)
+        .first()
+    )
+    if user is None:
+        raise serializers.ValidationError({field: [_("No such member of this school.")]})
+    return user

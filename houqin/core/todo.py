@@ -66,7 +66,10 @@ def collect(access, limit: int = 50) -> list[TodoItem]:
     if not access.is_member:
         return []
     items: list[TodoItem] = []
+    known = counts(access)  # already run for the page's badge: a source with none asks nothing
     for source in _SOURCES.values():
+        if known.get(source.key) == 0:
+            continue
         items.extend(source.items(access, limit))
     return sorted(items, key=_sort_key)[:limit]
 

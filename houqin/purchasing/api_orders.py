@@ -22,7 +22,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id
+from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id, in_school
 
 from . import services_orders as orders
 from . import services_receiving as receiving
@@ -229,15 +229,6 @@ class ReceiptCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _in_school(model, pk, school_id, field: str):
-    if pk in (None, ""):
-        return None
-    row = model._default_manager.filter(pk=pk, school_id=school_id).first()
-    if row is None:
-        raise serializers.ValidationError({field: [_("No such record in this school.")]})
-    return row
-
-
 # ---------------------------------------------------------------- viewsets
 
 
@@ -282,7 +273,7 @@ class OrderViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             orders.Selection(
                 line["request_line"],
                 quantity=line.get("quantity"),
-                vendor=_in_school(company, line.get("vendor"), school_id, "vendor"),
+                vendor=in_school(company, line.get("vendor"), school_id, "vendor"),
                 unit_price=line.get("unit_price"),
             )
             for line in data["lines"]
@@ -370,7 +361,7 @@ class ReceiptViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         )
         if order is None:
             raise serializers.ValidationError({"order": [_("No such record in this school.")]})
-        store = _in_school(apps.get_model("stores", "Store"), data.get("store"), school_id, "store")
+        store = in_school(apps.get_model("stores", "Store"), data.get("store"), school_id, "store")
         receipt = receiving.record_receipt(
             order,
             by=request.user,

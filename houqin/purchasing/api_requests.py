@@ -16,7 +16,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id
+from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id, in_school
 from houqin.core.scoping import access_for
 
 from . import selectors_budgets, services_budgets
@@ -192,19 +192,6 @@ class ChooseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-# ---------------------------------------------------------------- lookups in the acting school
-
-
-def _in_school(model, pk, school_id, field: str):
-    """A related row of the acting school by id, or a 400 naming the field."""
-    if pk in (None, ""):
-        return None
-    row = model._default_manager.filter(pk=pk, school_id=school_id).first()
-    if row is None:
-        raise serializers.ValidationError({field: [_("No such record in this school.")]})
-    return row
-
-
 def _lines(data, school_id) -> list[services.LineInput]:
     Item = apps.get_model("stores", "Item")
     AssetCategory = apps.get_model("assets", "AssetCategory")
@@ -212,11 +199,11 @@ def _lines(data, school_id) -> list[services.LineInput]:
     for line in data:
         out.append(
             services.LineInput(
-                item=_in_school(Item, line.get("item"), school_id, "lines"),
+                item=in_school(Item, line.get("item"), school_id, "lines"),
                 description=line.get("description", ""),
                 specification=line.get("specification", ""),
                 kind=line.get("kind", LineKind.STOCK),
-                asset_category=_in_school(
+                asset_category=in_school(
                     AssetCategory, line.get("asset_category"), school_id, "lines"
                 ),
                 quantity=line["quantity"],
@@ -262,10 +249,10 @@ class BudgetViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             by=request.user,
             school=school_id,
             year=data["year"],
-            department=_in_school(
+            department=in_school(
                 apps.get_model("org", "Department"), data["department"], school_id, "department"
             ),
-            category=_in_school(BudgetCategory, data["category"], school_id, "category"),
+            category=in_school(BudgetCategory, data["category"], school_id, "category"),
             amount=data["amount"],
             note=data["note"],
         )
@@ -341,11 +328,11 @@ class PurchaseRequestViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet)
     def _head(self, data, school_id) -> dict:
         out = {}
         if data.get("department") is not None:
-            out["department"] = _in_school(
+            out["department"] = in_school(
                 apps.get_model("org", "Department"), data["department"], school_id, "department"
             )
         if "budget_category" in data:
-            out["budget_category"] = _in_school(
+            out["budget_category"] = in_school(
                 BudgetCategory, data.get("budget_category"), school_id, "budget_category"
             )
         return out
@@ -419,7 +406,7 @@ class PurchaseRequestViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet)
         services.add_quote(
             obj,
             by=request.user,
-            vendor=_in_school(
+            vendor=in_school(
                 apps.get_model("org", "Company"), data["vendor"], obj.school_id, "vendor"
             ),
             amount=data["amount"],

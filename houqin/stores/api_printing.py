@@ -15,7 +15,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id
+from houqin.core.api import RestrictedReadOnlyViewSet, acting_school_id, in_school, school_member
 
 from . import services_printing as printing
 from .filters_printing import PrintJobFilterSet, jobs_listed_for, jobs_viewable_by
@@ -126,28 +126,6 @@ class PrintReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-def _in_school(model, pk, school_id, field: str):
-    if pk in (None, ""):
-        return None
-    row = model._default_manager.filter(pk=pk, school_id=school_id).first()
-    if row is None:
-        raise serializers.ValidationError({field: [_("No such record in this school.")]})
-    return row
-
-
-def _member(pk, school_id, field: str):
-    if pk in (None, ""):
-        return None
-    user = (
-        apps.get_model("org", "User")
-        .objects.filter(pk=pk, memberships__school_id=school_id, memberships__is_active=True)
-        .first()
-    )
-    if user is None:
-        raise serializers.ValidationError({field: [_("No such member of this school.")]})
-    return user
-
-
 class PrintJobViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     """Print jobs: list (others' confidential jobs masked), read, submit, and the print room's
     start, finish, collect; cancel and resubmit. Outside jobs are approved through
@@ -193,11 +171,11 @@ class PrintJobViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         school_id = acting_school_id(request)
-        department = _in_school(
+        department = in_school(
             apps.get_model("org", "Department"), data.pop("department", None), school_id,
             "department",
         )  # fmt: skip
-        requester = _member(data.pop("requester", None), school_id, "requester")
+        requester = school_member(data.pop("requester", None), school_id, "requester")
         upload = data.pop("file", None)
         job = printing.submit_job(
             by=request.user,
@@ -225,7 +203,7 @@ class PrintJobViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         serializer = PrintFinishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        paper = _in_school(Item, data.get("paper_item"), job.school_id, "paper_item")
+        paper = in_school(Item, data.get("paper_item"), job.school_id, "paper_item")
         printing.finish(job, by=request.user, sheets_used=data.get("sheets_used"), paper_item=paper)
         return self._answer(job)
 
@@ -240,7 +218,7 @@ class PrintJobViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
         printing.collect(
             job,
             by=request.user,
-            collector=_member(data.get("collector"), job.school_id, "collector"),
+            collector=school_member(data.get("collector"), job.school_id, "collector"),
             collector_name=data.get("collector_name", ""),
         )
         return self._answer(job)
