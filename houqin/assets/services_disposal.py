@@ -33,7 +33,7 @@ from houqin.core.attachments import validate_upload
 from houqin.core.errors import Conflict, DomainError, IllegalTransition, PermissionDenied
 from houqin.core.models import TimelineEntry
 from houqin.core.scoping import access_for
-from houqin.core.states import StateMachine, Transition, any_of, has_perm, is_user
+from houqin.core.states import StateMachine, Transition, any_of, has_perm, is_user, needs_reason
 
 from .models import (
     Asset,
@@ -62,11 +62,6 @@ MAX_PHOTOS = 10
 CHUNK = 2000
 # Unknown numbers named in an error message (the rest are counted).
 SHOWN_NUMBERS = 50
-
-
-def _needs_reason(obj, reason="", **ctx):
-    if not (reason or "").strip():
-        raise DomainError(_("Give a reason."), code="ReasonRequired")
 
 
 # The one transition table of a disposal (the approval engine takes the system transitions).
@@ -106,7 +101,7 @@ MACHINE = StateMachine(
             source={DisposalStatus.DRAFT},
             target=DisposalStatus.CANCELLED,
             allowed=any_of(is_user("requested_by"), has_perm(MANAGE_PERM)),
-            guard=_needs_reason,
+            guard=needs_reason,
             label=_("Cancel the request"),
         ),
     ],

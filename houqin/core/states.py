@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from houqin.core.documents import record_on_timeline
-from houqin.core.errors import Conflict, IllegalTransition, PermissionDenied
+from houqin.core.errors import Conflict, DomainError, IllegalTransition, PermissionDenied
 from houqin.core.scoping import access_for, can
 
 ANY = "*"
@@ -188,6 +188,15 @@ class StateMachine:
         if self.on_transition is not None:
             self.on_transition(obj, by=by, transition=transition, from_state=current, note=note)
         return obj
+
+
+# ---------------------------------------------------------------- guards
+
+
+def needs_reason(obj, reason="", **ctx) -> None:
+    """Guard of a transition that must say why (reject, cancel, close): a reason is given."""
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason."), code="ReasonRequired")
 
 
 # ---------------------------------------------------------------- predicates for ``allowed``

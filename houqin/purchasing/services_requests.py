@@ -28,7 +28,7 @@ from houqin.core import approvals, timeline
 from houqin.core.attachments import validate_upload
 from houqin.core.errors import DomainError, IllegalTransition, PermissionDenied
 from houqin.core.scoping import access_for
-from houqin.core.states import StateMachine, Transition, is_user
+from houqin.core.states import StateMachine, Transition, is_user, needs_reason
 
 from . import selectors_budgets
 from .models import (
@@ -59,11 +59,6 @@ ORDERABLE_STATUSES = (
 )
 
 
-def _needs_reason(obj, reason="", **ctx):
-    if not (reason or "").strip():
-        raise DomainError(_("Give a reason."), code="ReasonRequired")
-
-
 def _nothing_ordered(obj, **ctx):
     if obj.status == RequestStatus.APPROVED and obj.lines.filter(ordered_quantity__gt=0).exists():
         raise IllegalTransition(
@@ -72,7 +67,7 @@ def _nothing_ordered(obj, **ctx):
 
 
 def _cancel_guard(obj, reason="", **ctx):
-    _needs_reason(obj, reason=reason)
+    needs_reason(obj, reason=reason)
     _nothing_ordered(obj)
 
 

@@ -26,7 +26,7 @@ from houqin.core import approvals, timeline
 from houqin.core.errors import DomainError, IllegalTransition, PermissionDenied
 from houqin.core.notify import notify
 from houqin.core.scoping import access_for
-from houqin.core.states import StateMachine, Transition, any_of, has_perm, is_user
+from houqin.core.states import StateMachine, Transition, any_of, has_perm, is_user, needs_reason
 
 from . import ledger
 from .models import Item, MoveKind, PaperSize, StockBalance, Store
@@ -48,11 +48,6 @@ MAX_PAGES = 10_000
 MAX_COPIES = 5_000
 OUTSIDE = "outside"
 SHEETS_PER_REAM = Decimal("500")
-
-
-def _needs_reason(obj, reason="", **ctx):
-    if not (reason or "").strip():
-        raise DomainError(_("Give a reason."), code="ReasonRequired")
 
 
 def _requester_may_cancel(access, obj) -> bool:
@@ -79,7 +74,7 @@ MACHINE = StateMachine(
                    allowed=has_perm(RUN_PERM), label=_("Record collection")),
         Transition("cancel", source={S.RETURNED, S.QUEUED, S.PRINTING}, target=S.CANCELLED,
                    allowed=any_of(has_perm(RUN_PERM), _requester_may_cancel),
-                   guard=_needs_reason, label=_("Cancel the job")),
+                   guard=needs_reason, label=_("Cancel the job")),
     ],
 )  # fmt: skip
 

@@ -31,7 +31,7 @@ from houqin.core import approvals, timeline
 from houqin.core.errors import DomainError, IllegalTransition, PermissionDenied
 from houqin.core.notify import notify
 from houqin.core.scoping import access_for
-from houqin.core.states import StateMachine, Transition, any_of, has_perm, is_user
+from houqin.core.states import StateMachine, Transition, any_of, has_perm, is_user, needs_reason
 
 from . import ledger
 from .models import Item, StockBalance, Store
@@ -59,11 +59,6 @@ COUNTED_FOR_QUOTA = (
     Status.RECEIVED,
     Status.CLOSED,
 )
-
-
-def _needs_reason(obj, reason="", **ctx):
-    if not (reason or "").strip():
-        raise DomainError(_("Give a reason."), code="ReasonRequired")
 
 
 MACHINE = StateMachine(
@@ -101,7 +96,7 @@ MACHINE = StateMachine(
             source={Status.PARTIAL},
             target=Status.ISSUED,
             allowed=has_perm(ISSUE_PERM),
-            guard=_needs_reason,
+            guard=needs_reason,
             label=_("Close the rest (no more to issue)"),
         ),
         Transition(
@@ -109,7 +104,7 @@ MACHINE = StateMachine(
             source={Status.APPROVED},
             target=Status.CLOSED,
             allowed=has_perm(ISSUE_PERM),
-            guard=_needs_reason,
+            guard=needs_reason,
             label=_("Close without issuing"),
         ),
         Transition(
