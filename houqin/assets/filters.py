@@ -24,8 +24,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget, RangeWidget
 
-from houqin.core.filters import TenantFilterSet, YesNoFilter
-from houqin.maintenance.filters import PlainSelect, _room_label, _user_label
+from houqin.core.filters import PlainSelect, TenantFilterSet, YesNoFilter, room_label, user_label
 
 from .models import Asset, AssetCategory, AssetKind, AssetStatus
 from .models.register import ACTIVE_STATUSES
@@ -82,7 +81,7 @@ class AssetFilterSet(TenantFilterSet):
         queryset=lambda request: _org_model("Room").objects.all(),
         label=_("Place"),
         widget=PlainSelect(
-            values=("number", "name", "floor_id", "floor__building__name"), label=_room_label
+            values=("number", "name", "floor_id", "floor__building__name"), label=room_label
         ),
     )
     department = django_filters.ModelChoiceFilter(
@@ -93,7 +92,7 @@ class AssetFilterSet(TenantFilterSet):
     custodian = django_filters.ModelChoiceFilter(
         queryset=lambda request: get_user_model().objects.all(),
         label=_("Custodian"),
-        widget=PlainSelect(values=("full_name", "username"), label=_user_label),
+        widget=PlainSelect(values=("full_name", "username"), label=user_label),
     )
     # ?value_min=…&value_max=… on the total value (Decimal).
     value = django_filters.RangeFilter(

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from houqin.core.attachments import InvalidUpload, validate_upload
+from houqin.core.filters import PlainSelect, room_label, user_label
 from houqin.core.views.generic import TenantModelForm, style_form
-from houqin.maintenance.filters import PlainSelect, _room_label, _user_label
 
 from .categories import STANDARD_EDITABLE
 from .filters import _category_label
@@ -72,10 +72,10 @@ def _clean_new_number(form, current=None):
 _PLAIN = {
     "category": PlainSelect(values=("code", "name"), label=_category_label),
     "room": PlainSelect(
-        values=("number", "name", "floor_id", "floor__building__name"), label=_room_label
+        values=("number", "name", "floor_id", "floor__building__name"), label=room_label
     ),
     "department": PlainSelect,
-    "custodian": PlainSelect(values=("full_name", "username"), label=_user_label),
+    "custodian": PlainSelect(values=("full_name", "username"), label=user_label),
 }
 
 DESCRIPTION_FIELDS = [

@@ -8,102 +8,24 @@ settings of 0007_search_planner).
 
 from __future__ import annotations
 
-import copy
-
 import django_filters
-from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import BooleanField, Case, F, Func, Q, Subquery, TextField, Value, When
 from django.db.models.lookups import IContains
-from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from houqin.core.filters import TenantFilterSet, YesNoFilter, fast_escape
+from houqin.core.filters import (  # noqa: F401  (PlainSelect: other apps imported it from here)
+    PlainSelect,
+    TenantFilterSet,
+    YesNoFilter,
+)
+from houqin.core.filters import name_label as _name_label  # noqa: F401
+from houqin.core.filters import room_label as _room_label  # noqa: F401
+from houqin.core.filters import user_label as _user_label  # noqa: F401
 
 from .models import OPEN_STATUSES, RepairCategory, Status, Urgency, WorkOrder
 from .sla import overdue_q
-
-
-class PlainSelect(forms.Select):
-    """A select whose options are written in Python: a school's hundreds of places and people
-    render in ~2 ms instead of ~40 ms of template includes (one per option).
-
-    With ``values`` and ``label``, a model choice's options come from
-    ``queryset.values_list("pk", *values)`` and ``label(row)`` (the same text as the model's
-    ``__str__``) instead of one model instance per option (304 places with their floor and
-    building: ~15 ms)."""
-
-    def __init__(self, attrs=None, choices=(), *, values=(), label=None):
-        super().__init__(attrs, choices)
-        self.values, self.label = tuple(values), label
-
-    def _plain_choices(self):
-        field = getattr(self.choices, "field", None)
-        queryset = getattr(self.choices, "queryset", None)
-        if not self.values or self.label is None or field is None or queryset is None:
-            return None
-        options = []
-        if field.empty_label is not None:
-            options.append(("", field.empty_label))
-        if getattr(field, "null_label", None) is not None:
-            options.append((field.null_value, field.null_label))
-        rows = queryset.values_list("pk", *self.values)
-        options.extend((row[0], self.label(row[1:])) for row in rows)
-        return options
-
-    def render(self, name, value, attrs=None, renderer=None):
-        options = self._plain_choices()
-        if options is None:
-            widget = self.get_context(name, value, attrs)["widget"]
-            groups = widget["optgroups"]
-        else:
-            # Django's Select.optgroups for flat choices: the first matching option only.
-            plain = copy.copy(self)
-            plain.choices = []
-            widget = plain.get_context(name, value, attrs)["widget"]
-            chosen, has_selected, flat = set(widget["value"]), False, []
-            for option_value, option_label in options:
-                option_value = "" if option_value is None else option_value
-                selected = str(option_value) in chosen and (
-                    not has_selected or self.allow_multiple_selected
-                )
-                has_selected |= selected
-                flat.append({"value": option_value, "label": option_label, "selected": selected})
-            groups = [(None, flat, 0)]
-        html_groups = []
-        for group, group_options, _index in groups:
-            html = "".join(
-                f'<option value="{fast_escape(o["value"])}"{" selected" if o["selected"] else ""}>'
-                f"{fast_escape(o['label'])}</option>"
-                for o in group_options
-            )
-            html_groups.append(
-                f'<optgroup label="{fast_escape(group)}">{html}</optgroup>' if group else html
-            )
-        return mark_safe(
-            f'<select name="{fast_escape(widget["name"])}"{flatatt(widget["attrs"])}>'
-            f"{''.join(html_groups)}</select>"
-        )
-
-
-def _room_label(row) -> str:
-    """``str(room)`` from (number, name, floor id, building name): see org.models.Room."""
-    number, name, floor_id, building = row
-    label = f"{number} {name}".strip() if name and name != number else number
-    return f"{building} {label}" if floor_id else label
-
-
-def _name_label(row) -> str:
-    """``str(obj)`` of a model whose ``__str__`` is its name (repair category, building)."""
-    return row[0]
-
-
-def _user_label(row) -> str:
-    """``str(user)`` from (full name, username): see org.models.User."""
-    full_name, username = row
-    return full_name or username
 
 
 class WorkOrderFilterSet(TenantFilterSet):

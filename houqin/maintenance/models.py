@@ -29,6 +29,7 @@ class Source(models.TextChoices):
     WEB = "web", _("Website")
     API = "api", _("API")
     PLAN = "plan", _("Maintenance plan")
+    HAZARD = "hazard", _("Safety hazard")
 
 
 class Status(models.TextChoices):

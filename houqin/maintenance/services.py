@@ -25,8 +25,8 @@ from houqin.core.scoping import access_for
 from houqin.org.models import Company, Membership, User
 from houqin.org.roles import ROLE_PERMISSIONS, Role
 
+from . import followups, sla
 from . import parts as stock_parts
-from . import sla
 from .models import (
     DEFAULT_CATEGORIES,
     DISPATCH_PERM,
@@ -86,7 +86,9 @@ def _lock(order: WorkOrder) -> WorkOrder:
 def _perform(order, name, *, by, note="", values=None, **ctx):
     values = dict(values or {})
     values["version"] = order.version + 1
-    return WorkOrder.machine.perform(order, name, by=by, note=note, values=values, **ctx)
+    order = WorkOrder.machine.perform(order, name, by=by, note=note, values=values, **ctx)
+    followups.moved(order, name, by=by)
+    return order
 
 
 # ---------------------------------------------------------------- categories

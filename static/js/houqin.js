@@ -41,7 +41,13 @@
       pad.dataset.ready = "1";
       var canvas = pad.querySelector("canvas");
       var form = pad.closest("form");
-      var input = form && form.querySelector("input[type=hidden][name$='signature']");
+      // The pad's own input (data-signature-input="name", or a hidden input inside the pad),
+      // so that one form can hold two pads; else the form's one "…signature" input.
+      var named = pad.dataset.signatureInput;
+      var input = form && (
+        (named && form.querySelector("input[name='" + named + "']")) ||
+        pad.querySelector("input[type=hidden]") ||
+        form.querySelector("input[type=hidden][name$='signature']"));
       if (!canvas || !input) return;
       var ctx = canvas.getContext("2d");
       var drawing = false, drawn = false;
