@@ -15,7 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +39,7 @@ from . import selectors_budgets
 from . import services_requests as services
 from .filters_requests import RequestFilterSet
 from .models import PurchaseRequest, PurchasingSettings, Quote, RequestStatus
+from .models.orders import PurchaseOrder, Receipt
 from .tables_requests import RequestLineTable, RequestTable
 
 RELATED = ("department", "requested_by", "budget_category")
@@ -140,6 +141,26 @@ def request_actions(request_obj: PurchaseRequest, user) -> list[dict]:
     return entries
 
 
+def orders_of(purchase_request, user) -> list:
+    """The orders placed for this request that the user may read, with their deliveries
+    (two queries)."""
+    orders = list(
+        PurchaseOrder.objects.restrict(user, "view")
+        .filter(lines__request_line__request=purchase_request)
+        .select_related("vendor")
+        .distinct()
+        .order_by("created_at", "pk")
+        .prefetch_related(
+            Prefetch(
+                "receipts",
+                queryset=Receipt.objects.restrict(user, "view").order_by("created_at", "pk"),
+                to_attr="request_receipts",
+            )
+        )
+    )
+    return orders
+
+
 class RequestDetailView(RequestMixin, ObjectDetailView):
     queryset = PurchaseRequest.objects.select_related(*RELATED, "chosen_quote__vendor")
     template_name = "purchasing/requests/request_detail.html"
@@ -186,6 +207,7 @@ class RequestDetailView(RequestMixin, ObjectDetailView):
             "approval": panel_for(obj, self.request.user),
             "actions": request_actions(obj, self.request.user),
             "print_url": reverse("purchasing:request_print", args=[obj.pk]),
+            "orders": orders_of(obj, self.request.user),
         }
 
 

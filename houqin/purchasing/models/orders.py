@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +14,17 @@ from houqin.core.models import NumberedDocument, TenantModel
 
 from .common import MONEY, PRICE, QUANTITY, ZERO
 from .requests import PurchaseRequestLine
+
+
+def _requesters_q(access, path: str):
+    """Rows reached through ``path`` (to the purchase request) whose request the user made or
+    whose department they head: those who asked for a purchase follow its order and delivery."""
+    user_id = getattr(access.user, "pk", None)
+    q = Q(**{f"{path}__requested_by_id": user_id})
+    department_ids = getattr(access, "headed_department_ids", None) or ()
+    if department_ids:
+        q |= Q(**{f"{path}__department_id__in": list(department_ids)})
+    return q
 
 
 class OrderStatus(models.TextChoices):
@@ -70,7 +81,13 @@ class PurchaseOrder(NumberedDocument):
 
     @classmethod
     def owned_q(cls, access, action):
-        return None
+        """Requesters and their department heads read the orders of their requests."""
+        if action != "view":
+            return None
+        lines = PurchaseOrderLine.objects.filter(order_id=OuterRef("pk")).filter(
+            _requesters_q(access, "request_line__request")
+        )
+        return Q(Exists(lines))
 
 
 class PurchaseOrderLine(TenantModel):
@@ -183,7 +200,13 @@ class Receipt(NumberedDocument):
 
     @classmethod
     def owned_q(cls, access, action):
-        return None
+        """Requesters and their department heads read the deliveries of their requests."""
+        if action != "view":
+            return None
+        lines = PurchaseOrderLine.objects.filter(order_id=OuterRef("order_id")).filter(
+            _requesters_q(access, "request_line__request")
+        )
+        return Q(Exists(lines))
 
 
 class ReceiptLine(TenantModel):

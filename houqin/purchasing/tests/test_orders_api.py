@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from houqin import factories as f
 from houqin.purchasing import services_orders as orders
 from houqin.purchasing import services_receiving as receiving
 from houqin.purchasing.models import OrderStatus, PurchaseOrder, ReceiptStatus
@@ -64,12 +65,14 @@ def test_ordering_more_than_approved_is_a_400_and_nothing_is_made(api, people):
     assert not PurchaseOrder.objects.exists()
 
 
-def test_a_teacher_cannot_create_orders_or_see_them(api, people):
+def test_a_teacher_cannot_create_orders_and_reads_only_those_of_their_requests(api, people):
     line = paper_request(people).lines.get()
     api.force_authenticate(people.teacher)
     response = api.post(reverse(ORDERS), {"lines": [{"request_line": line.pk}]}, format="json")
     assert response.status_code == 403
-    orders.create_orders(by=people.buyer, school=people.school, selections=[line])
+    (order,) = orders.create_orders(by=people.buyer, school=people.school, selections=[line])
+    assert [row["id"] for row in rows(api.get(reverse(ORDERS)))] == [order.pk]
+    api.force_authenticate(f.member(people.school, "staff", username="not-the-requester"))
     assert rows(api.get(reverse(ORDERS))) == []
 
 

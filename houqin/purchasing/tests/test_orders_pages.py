@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from houqin import factories as f
 from houqin.purchasing import services_orders as orders
 from houqin.purchasing import services_receiving as receiving
 from houqin.purchasing.models import OrderStatus, PurchaseOrder, ReceiptStatus
@@ -67,10 +68,14 @@ def test_the_order_list_runs_a_bounded_number_of_queries(
     assert response.status_code == 200
 
 
-def test_a_teacher_cannot_open_the_order_pages(client, people):
+def test_a_teacher_cannot_order_and_lists_only_the_orders_of_their_requests(client, people):
+    theirs = placed_order(people)
     client.force_login(people.teacher)
-    assert client.get(reverse("purchasing:order_list")).status_code == 403
     assert client.get(reverse("purchasing:order_add")).status_code == 403
+    page = client.get(reverse("purchasing:order_list")).content.decode()
+    assert theirs.number in page
+    client.force_login(f.member(people.school, "staff", username="not-the-requester"))
+    assert theirs.number not in client.get(reverse("purchasing:order_list")).content.decode()
 
 
 def test_the_buyer_orders_ticked_lines_from_the_to_order_page(client, people):
