@@ -15,4 +15,5 @@ urlpatterns = [
     path("school/switch/", shell.switch_school, name="switch_school"),
     path("", include("houqin.core.urls_approvals")),
     path("", include("houqin.core.urls_notify")),
+    path("compliance/", include("houqin.core.urls_compliance")),
 ]
