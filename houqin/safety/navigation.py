@@ -1,0 +1,11 @@
+"""The safety menu section (imported by the app's ready()); each area adds its items in its own
+``navigation_<area>.py``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from houqin.core import navigation
+from houqin.core.navigation import NavSection
+
+navigation.register_section(
+    NavSection(key="safety", label=_("Safety"), icon="shield-check", order=50)
+)
