@@ -1,0 +1,1 @@
+"""The compliance rules of hygiene."""
