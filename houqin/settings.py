@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "houqin.assets",
     "houqin.stores",
     "houqin.purchasing",
+    "houqin.safety",
+    "houqin.canteen",
+    "houqin.hygiene",
 ]
 if TESTING or env_bool("HOUQIN_TESTDOCS"):
     # A tiny document type that exercises core's machinery in tests (never in production).
@@ -304,6 +307,14 @@ SPECTACULAR_SETTINGS = {
         "PurchaseLineKindEnum": "houqin.purchasing.models.requests.LineKind",
         "PurchaseOrderStatusEnum": "houqin.purchasing.models.orders.OrderStatus",
         "ReceiptStatusEnum": "houqin.purchasing.models.orders.ReceiptStatus",
+        "HazardLevelEnum": "houqin.safety.models.hazards.HazardLevel",
+        "HazardStatusEnum": "houqin.safety.models.hazards.HazardStatus",
+        "HazardSourceEnum": "houqin.safety.models.hazards.HazardSource",
+        "WorkOrderSourceEnum": "houqin.maintenance.models.Source",
+        "SafetyDocumentKindEnum": "houqin.safety.models.documents.SafetyDocumentKind",
+        "DrillKindEnum": "houqin.safety.models.documents.DrillKind",
+        "EquipmentKindEnum": "houqin.safety.models.equipment.EquipmentKind",
+        "InspectionTemplateKindEnum": "houqin.safety.models.inspections.TemplateKind",
     },
 }
 
