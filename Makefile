@@ -39,9 +39,14 @@ test-postgres: install browser
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null) \
 	      || echo "Chromium could not be installed: browser tests will be skipped"; \
 	  else echo "Chromium is not installed (run as root, or apt-get install chromium): browser tests will be skipped"; fi; \
+	fi
+	@# Chinese text in screenshots and printed PDFs needs a CJK font (else it shows as boxes).
+	@if [ ! -d /usr/share/fonts/opentype/noto ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) \
+	    || echo "fonts-noto-cjk could not be installed: Chinese screenshots will show boxes"; \
 	fi
 
 e2e: install browser
