@@ -15,7 +15,7 @@ CATALOGUES = {
     "zh-hant": ROOT / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po",
 }
 # Calls that mark a literal for translation in Python, and the simple template tags.
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
 TPL_LITERAL = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])((?:(?!\1).)+)\1""")
 
 
@@ -67,6 +67,21 @@ def _source_literals():
             for match in TPL_LITERAL.finditer(path.read_text(encoding="utf-8")):
                 found.setdefault(match.group(2), path)
     return found
+
+
+def test_gettext_is_imported_only_under_names_makemessages_knows():
+    """``from django.utils.translation import gettext_noop as N_`` hides every string so marked
+    from makemessages (it knows ``_`` and the functions' own names), so they stay untranslated."""
+    renamed = []
+    for path in (ROOT / "houqin").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                renamed += [
+                    f"{path.relative_to(ROOT)}: {alias.name} as {alias.asname}"
+                    for alias in node.names
+                    if alias.asname not in (None, "_")
+                ]
+    assert not renamed, renamed
 
 
 def test_every_marked_string_in_the_source_is_in_the_catalogue():
