@@ -13,7 +13,7 @@ from houqin.org.models import Building, Room, RoomType
 
 from . import compliance_inspections
 from .models.equipment import EquipmentKind, SafetyEquipment
-from .models.inspections import AnswerType, InspectionSchedule, InspectionTemplate
+from .models.inspections import AnswerType, InspectionSchedule, InspectionTemplate, Recurrence
 
 MAX_ITEMS = 40
 
@@ -133,6 +133,19 @@ def _people(school_id):
     )
 
 
+# Which recurrences use which of the schedule's fields.
+RECURRENCE_FIELDS = {
+    "every_days": (Recurrence.DAILY,),
+    "times_a_day": (Recurrence.TIMES_A_DAY,),
+    "day_starts": (Recurrence.TIMES_A_DAY,),
+    "day_ends": (Recurrence.TIMES_A_DAY,),
+    "weekday": (Recurrence.WEEKLY,),
+    "day_of_month": (Recurrence.MONTHLY, Recurrence.QUARTERLY),
+    "offset_days": (Recurrence.TERM,),
+    "on_date": (Recurrence.ONCE,),
+}
+
+
 class ScheduleForm(TenantModelForm):
     room_types = forms.MultipleChoiceField(
         label=_("Each place of type"),
@@ -182,6 +195,9 @@ class ScheduleForm(TenantModelForm):
             school_id=self.school_id, is_active=True
         ).select_related("floor__building")
         self.fields["inspectors"].queryset = _people(self.school_id)
+        # Only the fields of the chosen recurrence are shown (static/js/houqin.js, initShowIf).
+        for name, recurrences in RECURRENCE_FIELDS.items():
+            self.fields[name].widget.attrs["data-show-if"] = "recurrence:" + ",".join(recurrences)
 
 
 class EquipmentForm(TenantModelForm):

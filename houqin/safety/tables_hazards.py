@@ -30,15 +30,26 @@ class HazardTable(BaseTable):
         order_by=("number",),
         attrs={"a": {"class": "text-nowrap"}},
     )
-    found_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("Found on"))
-    title = tables.Column(verbose_name=_("Hazard"), orderable=False)
-    place = tables.Column(
-        accessor="place_label", verbose_name=_("Place"), order_by=("room_id", "pk")
+    found_at = tables.DateTimeColumn(
+        format="Y-m-d", verbose_name=_("Found on"), attrs={"td": {"class": "text-nowrap"}}
     )
-    level = tables.Column(verbose_name=_("Level"))
-    status = tables.Column(verbose_name=_("Status"))
-    source = tables.Column(verbose_name=_("Found by"))
-    owner = tables.Column(verbose_name=_("Responsible person"), order_by=("owner_id", "pk"))
+    title = tables.Column(
+        verbose_name=_("Hazard"), orderable=False, attrs={"td": {"class": "houqin-cell-text"}}
+    )
+    place = tables.Column(
+        accessor="place_label",
+        verbose_name=_("Place"),
+        order_by=("room_id", "pk"),
+        attrs={"td": {"class": "houqin-cell-place"}},
+    )
+    level = tables.Column(verbose_name=_("Level"), attrs={"td": {"class": "text-nowrap"}})
+    status = tables.Column(verbose_name=_("Status"), attrs={"td": {"class": "text-nowrap"}})
+    source = tables.Column(verbose_name=_("Found by"), attrs={"td": {"class": "text-nowrap"}})
+    owner = tables.Column(
+        verbose_name=_("Responsible person"),
+        order_by=("owner_id", "pk"),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     deadline = tables.DateColumn(format="Y-m-d", verbose_name=_("Deadline"))
 
     class Meta(BaseTable.Meta):

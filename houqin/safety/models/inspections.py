@@ -103,7 +103,7 @@ class TemplateVersion(TenantModel):
         InspectionTemplate,
         on_delete=models.CASCADE,
         related_name="versions",
-        verbose_name=_("checklist"),
+        verbose_name=_("inspection checklist"),
     )
     number = models.PositiveSmallIntegerField(_("version"), default=1)
     needs_second_signature = models.BooleanField(
@@ -201,7 +201,7 @@ class InspectionSchedule(TenantModel):
         InspectionTemplate,
         on_delete=models.PROTECT,
         related_name="schedules",
-        verbose_name=_("checklist"),
+        verbose_name=_("inspection checklist"),
     )
     name = models.CharField(_("name"), max_length=80)
     recurrence = models.CharField(
@@ -293,7 +293,7 @@ class InspectionRound(NumberedDocument):
         InspectionTemplate,
         on_delete=models.PROTECT,
         related_name="rounds",
-        verbose_name=_("checklist"),
+        verbose_name=_("inspection checklist"),
     )
     version = models.ForeignKey(
         TemplateVersion,
