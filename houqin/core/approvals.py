@@ -682,6 +682,40 @@ def return_for_changes(target, *, by, reason: str, expected_version=None) -> App
     return flow
 
 
+@transaction.atomic
+def withdraw(target, *, by, reason: str = "", expected_version=None) -> ApprovalFlow:
+    """The requester takes a pending document back, to change it or to cancel it: the flow
+    ends as returned for changes (the document's ``on_returned`` runs), nobody decided it,
+    and those who were to decide it are told."""
+    flow = _load(target)
+    _check_version(flow, expected_version)
+    if getattr(by, "pk", None) != flow.requester_id:
+        raise PermissionDenied(_("Only the requester can withdraw this document."))
+    if flow.status != Status.PENDING:
+        raise IllegalTransition(_("Only a document waiting for approval can be withdrawn."))
+    waiting = approver_ids(flow)
+    obj = _document(flow)
+    expected = flow.version
+    _close(flow, Status.RETURNED)
+    _save_if_unchanged(flow, expected)
+    reason = (reason or "").strip()
+    text = (
+        _("Withdrawn by the requester: %(reason)s") % {"reason": reason}
+        if reason
+        else _("Withdrawn by the requester")
+    )
+    record_on_timeline(obj, by=by, kind="event", text=text, data={"approval": "withdrawn"})
+    _call_handler(flow, "on_returned", obj, by=by, reason=str(text))
+    notify_users(
+        school=flow.school_id,
+        recipients=_users(waiting - {flow.requester_id}),
+        title=_("Withdrawn, no decision needed: %(title)s") % {"title": str(flow)},
+        body=reason,
+        url=flow.url,
+    )
+    return flow
+
+
 def _call_handler(flow: ApprovalFlow, name: str, obj, **kwargs) -> None:
     registered = documents.get(flow.doc_type)
     handler = getattr(registered, name, None) if registered else None

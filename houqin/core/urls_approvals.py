@@ -9,6 +9,7 @@ urlpatterns = [
     path("approvals/<int:pk>/approve/", approvals.approval_approve, name="approval_approve"),
     path("approvals/<int:pk>/reject/", approvals.approval_reject, name="approval_reject"),
     path("approvals/<int:pk>/return/", approvals.approval_return, name="approval_return"),
+    path("approvals/<int:pk>/withdraw/", approvals.approval_withdraw, name="approval_withdraw"),
     # Settings: policies per document type, and delegations while someone is away.
     path(
         "approvals/policies/",

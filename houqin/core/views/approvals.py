@@ -46,6 +46,7 @@ class ApprovalPanel:
     error: str = ""
     message: str = ""
     actions: list[str] = field(default_factory=list)
+    can_withdraw: bool = False
 
 
 def panel_for(target, user, *, error: str = "", message: str = "") -> ApprovalPanel | None:
@@ -91,6 +92,7 @@ def panel_for(target, user, *, error: str = "", message: str = "") -> ApprovalPa
         error=str(error),
         message=str(message),
         actions=["approve", "reject", "return"] if acting else [],
+        can_withdraw=flow.is_pending and getattr(user, "pk", None) == flow.requester_id,
     )
 
 
@@ -153,6 +155,10 @@ def _decide(request, pk, action, success):
             approvals.reject(
                 flow, by=request.user, reason=post.get("reason", ""), expected_version=version
             )
+        elif action == "withdraw":
+            approvals.withdraw(
+                flow, by=request.user, reason=post.get("reason", ""), expected_version=version
+            )
         else:
             approvals.return_for_changes(
                 flow, by=request.user, reason=post.get("reason", ""), expected_version=version
@@ -190,3 +196,9 @@ def approval_reject(request, pk):
 @require_POST
 def approval_return(request, pk):
     return _decide(request, pk, "return", _("Returned for changes."))
+
+
+@login_required
+@require_POST
+def approval_withdraw(request, pk):
+    return _decide(request, pk, "withdraw", _("Withdrawn: change it and send it again, or cancel it."))

@@ -65,6 +65,15 @@ def test_returned_outside_job_is_changed_and_resubmitted_keeping_its_history(roo
     assert _fresh(j).status == S.QUEUED
 
 
+def test_an_outside_job_waiting_for_approval_is_withdrawn_and_cancelled(room):
+    j = job(room, is_outside=True, outside_for="社区居委会")
+    approvals.withdraw(j, by=room.teacher, reason="活动取消了")
+    assert _fresh(j).status == S.RETURNED
+    printing.cancel(_fresh(j), by=room.teacher, reason="活动取消了")
+    assert _fresh(j).status == S.CANCELLED
+    assert approvals.flow_for(j).status == "returned"
+
+
 def test_director_cannot_approve_his_own_outside_job(room):
     j = job(room, by=room.director, is_outside=True, outside_for="区教育局")
     with pytest.raises(DomainError):
