@@ -28,6 +28,7 @@ RULE_KEYS = (
     "safety.safety_group_check_days",
 )
 SIGNATURE_RULE = "safety.fire_inspection_signatures"
+EXTINGUISHER_RULE = "safety.extinguisher_check_months"
 
 
 def _url(key: str) -> str:
@@ -86,15 +87,32 @@ def rule_status(school, key: str, term, today) -> RuleStatus | None:
         detail = _("Nothing is scheduled for this rule.")
     elif figures["missed"]:
         detail = _("%(n)s rounds missed") % {"n": figures["missed"]}
+    overdue_equipment = 0
+    if key == EXTINGUISHER_RULE:
+        # Rounds cover only their schedules' places: an extinguisher elsewhere, or one a round
+        # skipped, is overdue on its own date.
+        overdue_equipment = _overdue_extinguishers(school_id, today)
+        if overdue_equipment:
+            detail = _("%(n)s extinguishers past their check date") % {"n": overdue_equipment}
     return RuleStatus(
         due=figures["due"],
         done=figures["done"],
         late=figures["late"],
         missed=figures["missed"],
-        open=figures["overdue"] + (0 if scheduled else 1),
+        open=figures["overdue"] + (0 if scheduled else 1) + overdue_equipment,
         detail=detail,
         url=_url(tagged),
     )
+
+
+def _overdue_extinguishers(school_id, today) -> int:
+    from .models.equipment import EquipmentKind, EquipmentStatus, SafetyEquipment
+
+    return SafetyEquipment.objects.filter(
+        school_id=school_id,
+        kind=EquipmentKind.EXTINGUISHER,
+        next_check_on__lt=today,
+    ).exclude(status=EquipmentStatus.RETIRED).count()
 
 
 def status_for(key: str):

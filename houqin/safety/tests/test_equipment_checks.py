@@ -144,3 +144,21 @@ def test_equipment_of_another_school_is_not_reachable(client, other_school, dire
         client.get(reverse("api:safety:safety-equipment-detail", args=[theirs.pk])).status_code
         == 404
     )
+
+
+def test_an_extinguisher_past_its_check_date_is_open_on_the_compliance_page(school, rooms):
+    from .inspections_support import make_term
+
+    term = make_term(school)
+    today = date(2026, 3, 10)
+    extinguisher(school, rooms[0], "A", next_check_on=date(2026, 3, 9))  # overdue
+    extinguisher(school, rooms[0], "B", next_check_on=date(2026, 3, 30))  # not yet
+    retired = extinguisher(school, rooms[0], "C", next_check_on=date(2026, 1, 1))
+    retired.status = EquipmentStatus.RETIRED
+    retired.save()
+
+    status = compliance.status_of("safety.extinguisher_check_months")(school, term, today)
+
+    # One for the overdue extinguisher, one because nothing is scheduled for the rule.
+    assert status.open == 2
+    assert "1" in status.detail
