@@ -52,6 +52,15 @@ class RankingMixin(ScopedViewMixin):
                 .first()
             )
             day = timezone.localdate() if self.is_office or latest is None else latest.week
+            if self.is_office:
+                # Early in a week nothing is scored yet: show the latest week that was.
+                scored = (
+                    ScoreSheet.objects.filter(school_id=self.access.school_id, week__lte=day)
+                    .order_by("-week")
+                    .values_list("week", flat=True)
+                    .first()
+                )
+                day = scored or day
         return rankings.week_of(day)
 
     def term(self):

@@ -196,3 +196,15 @@ def test_the_ledgers_print_as_a4_sheets(client, school, inspector, director):
         html = page.content.decode()
         assert 'class="sheet ' in html and "slip-signs" in html
     assert "-2" in week.content.decode() and "Floor" in week.content.decode()
+
+
+def test_the_office_opening_the_week_page_sees_the_latest_scored_week(
+    client, school, inspector, director
+):
+    score(inspector, klass(school, 7, 1), MON, off=[("Floor", 3)])
+    client.force_login(director)
+
+    # Later in the term: this week has no sheets yet, so the page shows the week that has.
+    page = client.get(reverse("hygiene:ranking_week")).content.decode()
+
+    assert f"{MON:%Y-%m-%d}" in page and "97.00" in page
