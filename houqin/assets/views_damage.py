@@ -26,6 +26,7 @@ from houqin.core.views.generic import (
     ScopedViewMixin,
     add_validation_error,
 )
+from houqin.org.terms import current_term
 
 from . import forms_disposal as forms
 from . import services_damage as damage
@@ -254,16 +255,6 @@ class DamageAddView(ScopedViewMixin, View):
 # ---------------------------------------------------------------- damage: term totals per class
 
 
-def _current_term(terms):
-    today = timezone.localdate()
-    listed = list(terms)
-    for term in listed:
-        if term.start_date <= today <= term.end_date:
-            return term
-    past = [t for t in listed if t.start_date <= today]
-    return past[0] if past else (listed[-1] if listed else None)
-
-
 class DamageClassTotalsView(ScopedViewMixin, View):
     """Per class, for a term: records, assessed, paid, outstanding, class points (Excel too).
     Class teachers see their own classes; the hygiene module's class assessment reads the
@@ -282,7 +273,7 @@ class DamageClassTotalsView(ScopedViewMixin, View):
         if form.is_bound and form.is_valid():
             term = form.cleaned_data["term"]
         if term is None:
-            term = _current_term(form.fields["term"].queryset)
+            term = current_term(list(form.fields["term"].queryset), timezone.localdate())
         start, end = (term.start_date, term.end_date) if term else (date.min, date.max)
         records = DamageRecord.objects.restrict(request.user, "view")
         rows = damage.class_totals(records, start=start, end=end)
