@@ -91,6 +91,49 @@ todo.register(
 )
 
 
+# ---------------------------------------------------------------- to-do: equipment due
+
+
+def _todo_equipment(access):
+    """Equipment whose check, refill or expiry date has come, for those who keep the register
+    (the rounds check only their schedules' places: this catches the rest)."""
+    from . import services_equipment
+    from .models.equipment import EquipmentStatus, SafetyEquipment
+
+    if not access.has_perm("safety.change_safetyequipment"):
+        return None
+    return SafetyEquipment.objects.filter(
+        services_equipment.due_q(timezone.localdate()), school_id=access.school_id
+    ).exclude(status=EquipmentStatus.RETIRED)
+
+
+def _todo_equipment_items(access, limit):
+    due = _todo_equipment(access)
+    if due is None:
+        return []
+    rows = due.select_related("room__floor__building").order_by("next_check_on", "pk")[:limit]
+    return [
+        todo.TodoItem(
+            title=str(_("Check due: %(equipment)s at %(place)s"))
+            % {"equipment": piece, "place": piece.room or "—"},
+            url=piece.get_absolute_url(),
+            source="safety.equipment_due",
+            module=str(_("Safety")),
+        )
+        for piece in rows
+    ]
+
+
+todo.register(
+    todo.TodoSource(
+        key="safety.equipment_due",
+        label=_("Safety equipment due for a check"),
+        items=_todo_equipment_items,
+        counted=_todo_equipment,
+    )
+)
+
+
 # ---------------------------------------------------------------- jobs
 
 

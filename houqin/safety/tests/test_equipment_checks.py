@@ -18,6 +18,7 @@ from .inspections_support import (  # noqa: F401  (fixtures)
     at,
     building,
     extinguisher,
+    guard,
     passing,
     png,
     rooms,
@@ -162,3 +163,23 @@ def test_an_extinguisher_past_its_check_date_is_open_on_the_compliance_page(scho
     # One for the overdue extinguisher, one because nothing is scheduled for the rule.
     assert status.open == 2
     assert "1" in status.detail
+
+
+def test_equipment_due_for_a_check_waits_in_the_directors_to_do(school, rooms, director, guard):
+    from django.utils import timezone
+
+    from houqin.core import todo
+    from houqin.core.scoping import access_for
+
+    today = timezone.localdate()
+    extinguisher(school, rooms[0], "DUE-1", next_check_on=today)
+    extinguisher(school, rooms[0], "LATER-1", next_check_on=date(today.year + 1, 1, 1))
+
+    items = [
+        i for i in todo.collect(access_for(director, school)) if i.source == "safety.equipment_due"
+    ]
+
+    assert [i.title.split(":")[1].split()[0] for i in items] == ["DUE-1"]
+    assert not [
+        i for i in todo.collect(access_for(guard, school)) if i.source == "safety.equipment_due"
+    ]
