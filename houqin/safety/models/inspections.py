@@ -11,12 +11,13 @@ schedule; the inspector records a stop per place (answers, photos, equipment che
 Writes only through ``houqin.safety.services_inspections`` and ``houqin.safety.schedules``.
 """
 
-from datetime import time
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -375,6 +376,21 @@ class InspectionRound(NumberedDocument):
 
     def get_absolute_url(self):
         return reverse("safety:inspection_round_detail", args=[self.pk])
+
+    @property
+    def window_label(self) -> str:
+        """"11-24" for a whole day, "11-24 16:00–18:00" for a slot, with both dates when it
+        spans several days."""
+        start = timezone.localtime(self.window_start)
+        end = timezone.localtime(self.window_end)
+        midnight = start.time() == end.time() == time.min
+        if midnight and end - start == timedelta(days=1):
+            return f"{start:%m-%d}"
+        if midnight:
+            return f"{start:%m-%d}–{end - timedelta(days=1):%m-%d}"
+        if start.date() == end.date():
+            return f"{start:%m-%d %H:%M}–{end:%H:%M}"
+        return f"{start:%m-%d %H:%M}–{end:%m-%d %H:%M}"
 
     @property
     def is_open(self) -> bool:

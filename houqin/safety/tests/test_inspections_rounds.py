@@ -299,3 +299,25 @@ def test_one_broken_schedule_does_not_stop_the_others(school, director, rooms):
 
     with mock.patch.object(schedules, "generate", flaky):
         assert schedules.generate_all(now=at(date(2026, 3, 2))) == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "label"),
+    [
+        ("2026-03-10 00:00", "2026-03-11 00:00", "03-10"),
+        ("2026-03-09 00:00", "2026-03-16 00:00", "03-09–03-15"),
+        ("2026-03-10 16:00", "2026-03-10 18:00", "03-10 16:00–18:00"),
+        ("2026-03-10 22:00", "2026-03-11 06:00", "03-10 22:00–03-11 06:00"),
+    ],
+)
+def test_a_rounds_time_reads_as_a_day_a_span_or_a_slot(start, end, label):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from houqin.safety.models.inspections import InspectionRound
+
+    def local(text):
+        return timezone.make_aware(datetime.strptime(text, "%Y-%m-%d %H:%M"))
+
+    assert InspectionRound(window_start=local(start), window_end=local(end)).window_label == label
