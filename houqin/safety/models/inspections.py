@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from houqin.core.models import NumberedDocument, TenantModel
@@ -268,7 +269,7 @@ class RoundStatus(models.TextChoices):
     DUE = "due", _("To do")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
-    MISSED = "missed", _("Missed")
+    MISSED = "missed", pgettext_lazy("inspection round", "Missed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
